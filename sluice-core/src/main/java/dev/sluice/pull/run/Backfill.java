@@ -1,0 +1,325 @@
+package dev.sluice.pull.run;
+
+import dev.sluice.limit.RateLimiter;
+import dev.sluice.pull.Checkpoint;
+import dev.sluice.pull.ListSource;
+import dev.sluice.pull.Page;
+import dev.sluice.pull.PageRequest;
+import dev.sluice.pull.RecordSink;
+import dev.sluice.pull.SourceException;
+import dev.sluice.pull.Remainder;
+import dev.sluice.pull.SourceRecord;
+import dev.sluice.pull.StreamWrite;
+import dev.sluice.pull.plan.Segment;
+import dev.sluice.pull.plan.SegmentPlanner;
+import dev.sluice.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a backfill: fetches the segments of every stream in parallel, lets the planner split them while idle
+ * workers exist, and commits each batch of answered pages together with the checkpoints that cover them.
+ *
+ * <p>One coordinator thread (the caller of {@link #run}) owns all segment state; fetches run on virtual threads and
+ * hand their pages back through a queue. The number of requests in flight follows Little's law — the limiter's rate
+ * × the observed latency × headroom — capped by the planner and {@code --max-concurrency}; since a page is held only
+ * while its request is counted in flight, memory is bounded by that cap times one page.
+ *
+ * <p>What must stay true: a checkpoint is built from segment state right after the pages it covers were applied,
+ * and committed in the same transaction as their records, so it never runs ahead of the data; a resume re-fetches
+ * at most the one page each live segment had in flight.
+ */
+public final class Backfill {
+    private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
+
+    /** One stream to run: its name and where it starts (from {@link RunRange}). */
+    public record StreamStart(String stream, Checkpoint start) {
+    }
+
+    private final BackfillConfig config;
+    private final ListSource source;
+    private final RecordSink sink;
+    private final SegmentPlanner planner;
+    private final RateLimiter limiter;
+    private final Clock clock;
+    private final BackfillStats stats = new BackfillStats();
+    private final LatencyEstimate latency = new LatencyEstimate();
+    private volatile boolean stopRequested;
+
+    public Backfill(BackfillConfig config, ListSource source, RecordSink sink, SegmentPlanner planner,
+            RateLimiter limiter, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.source = Objects.requireNonNull(source, "source");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.planner = Objects.requireNonNull(planner, "planner");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Live counters, for progress displays. */
+    public BackfillStats stats() {
+        return stats;
+    }
+
+    /** Asks a running {@link #run} to stop dispatching; it returns once the requests in flight are committed. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Runs every stream to its end (or failure) and returns how each ended. */
+    public BackfillResult run(String job, String namespace, List<StreamStart> starts) throws InterruptedException {
+        long began = clock.nanoTime();
+        Run run = new Run(job, namespace);
+        for (StreamStart s : starts) {
+            sink.prepare(namespace, s.stream());
+            run.add(s);
+        }
+        try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+            run.loop(workers);
+        }
+        double seconds = (clock.nanoTime() - began) / 1e9;
+        stats.rate = limiter.rate();
+        return new BackfillResult(job, planner.name(), seconds, limiter.maxRate(), stats.snapshot(), run.outcomes(),
+                stopRequested);
+    }
+
+    /** An answered request: the page, or why there is none. */
+    private record Completion(Segment segment, Page page, FetchFailure failure) {
+    }
+
+    /** The state of one run; touched only by the coordinator thread. */
+    private final class Run {
+        private final String job;
+        private final String namespace;
+        private final Map<String, StreamState> streams = new LinkedHashMap<>();
+        private final ArrayDeque<Segment> ready = new ArrayDeque<>();
+        private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+        private final Fetcher fetcher;
+        private int nextId;
+        private int inFlight;
+
+        Run(String job, String namespace) {
+            this.job = job;
+            this.namespace = namespace;
+            this.fetcher = new Fetcher(source, limiter, config.backoff(), clock, stats, latency, config.seed());
+        }
+
+        void add(StreamStart s) {
+            StreamState st = new StreamState(s.stream(), s.start());
+            streams.put(s.stream(), st);
+            Checkpoint cp = s.start();
+            List<Remainder> rem = cp.remaining();
+            boolean fresh = rem.size() == 1 && rem.get(0).cursor() == null && rem.get(0).range().equals(cp.range());
+            for (Remainder r : rem) {
+                Segment seg = fresh ? Segment.probe(s.stream(), nextId++, cp.range())
+                        : Segment.resumed(s.stream(), nextId++, r);
+                st.segments.add(seg);
+                ready.add(seg);
+            }
+        }
+
+        void loop(ExecutorService workers) throws InterruptedException {
+            while (true) {
+                if (!stopRequested) {
+                    fill(workers);
+                }
+                publishGauges();
+                if (inFlight == 0) {
+                    return;
+                }
+                List<Completion> batch = new ArrayList<>();
+                batch.add(completions.take());
+                completions.drainTo(batch);
+                handle(batch);
+            }
+        }
+
+        /** Starts requests until the in-flight target is reached: waiting segments first, then split-off ones. */
+        private void fill(ExecutorService workers) {
+            int target = targetInFlight();
+            while (inFlight < target) {
+                Segment seg = nextReady();
+                if (seg == null) {
+                    seg = planner.split(liveSegments(), () -> nextId++).orElse(null);
+                    if (seg == null) {
+                        return;
+                    }
+                    streams.get(seg.stream()).segments.add(seg);
+                    LOG.debug("split off {}", seg);
+                }
+                dispatch(workers, seg);
+            }
+        }
+
+        private Segment nextReady() {
+            Segment seg;
+            while ((seg = ready.poll()) != null) {
+                if (!seg.done() && !seg.inFlight()) {
+                    return seg;
+                }
+            }
+            return null;
+        }
+
+        private void dispatch(ExecutorService workers, Segment seg) {
+            PageRequest request = seg.nextRequest();
+            seg.inFlight(true);
+            inFlight++;
+            workers.execute(() -> {
+                Completion c;
+                try {
+                    c = new Completion(seg, fetcher.fetch(request), null);
+                } catch (FetchFailure f) {
+                    c = new Completion(seg, null, f);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    c = new Completion(seg, null, null);
+                } catch (RuntimeException e) {
+                    c = new Completion(seg, null, new FetchFailure(request, 1,
+                            new SourceException(SourceException.Kind.CLIENT_ERROR, 0, "unexpected error: " + e, null, e)));
+                }
+                completions.add(c);
+            });
+        }
+
+        /** Applies a batch of answers to the segments, then commits their records and checkpoints at once. */
+        private void handle(List<Completion> batch) {
+            Map<String, List<SourceRecord>> records = new LinkedHashMap<>();
+            for (Completion c : batch) {
+                Segment seg = c.segment();
+                seg.inFlight(false);
+                inFlight--;
+                StreamState st = streams.get(seg.stream());
+                if (st.error != null || c.page() == null && c.failure() == null) {
+                    continue;
+                }
+                if (c.failure() != null) {
+                    st.fail(c.failure().getMessage());
+                    LOG.warn("{}", c.failure().getMessage());
+                    continue;
+                }
+                List<SourceRecord> kept = apply(st, seg, c.page());
+                if (kept.isEmpty()) {
+                    stats.wasted.increment();
+                }
+                records.computeIfAbsent(seg.stream(), k -> new ArrayList<>()).addAll(kept);
+                if (!seg.done()) {
+                    ready.add(seg);
+                }
+            }
+            if (records.isEmpty()) {
+                return;
+            }
+            List<StreamWrite> writes = new ArrayList<>(records.size());
+            for (Map.Entry<String, List<SourceRecord>> e : records.entrySet()) {
+                StreamState st = streams.get(e.getKey());
+                writes.add(new StreamWrite(namespace, st.name, e.getValue(), st.checkpoint()));
+            }
+            sink.commit(job, writes);
+            for (StreamWrite w : writes) {
+                StreamState st = streams.get(w.stream());
+                st.committed = w.checkpoint();
+                st.objects += w.records().size();
+                stats.objects.add(w.records().size());
+            }
+        }
+
+        /** The probe may make the planner replace the probe segment; otherwise the page is read as usual. */
+        private List<SourceRecord> apply(StreamState st, Segment seg, Page page) {
+            if (seg.isProbe()) {
+                List<Segment> replacement = planner.afterProbe(seg, page, () -> nextId++);
+                if (replacement != null) {
+                    seg.abandon();
+                    st.segments.addAll(replacement);
+                    ready.addAll(replacement);
+                    return List.of();
+                }
+            }
+            return seg.accept(page);
+        }
+
+        private int targetInFlight() {
+            double lat = latency.seconds();
+            int suggested = Double.isNaN(lat) ? config.maxConcurrency()
+                    : (int) Math.ceil(limiter.rate() * lat * config.headroom());
+            return Math.max(1, Math.min(config.maxConcurrency(), planner.maxInFlight(Math.max(1, suggested))));
+        }
+
+        private List<Segment> liveSegments() {
+            List<Segment> live = new ArrayList<>();
+            for (StreamState st : streams.values()) {
+                if (st.error == null) {
+                    st.segments.removeIf(Segment::done);
+                    live.addAll(st.segments);
+                }
+            }
+            return live;
+        }
+
+        private void publishGauges() {
+            int live = 0;
+            for (StreamState st : streams.values()) {
+                for (Segment s : st.segments) {
+                    if (!s.done()) {
+                        live++;
+                    }
+                }
+            }
+            stats.segmentsLive = live;
+            stats.inFlight = inFlight;
+            stats.rate = limiter.rate();
+            stats.latencySeconds = latency.seconds();
+        }
+
+        List<StreamOutcome> outcomes() {
+            List<StreamOutcome> out = new ArrayList<>();
+            for (StreamState st : streams.values()) {
+                out.add(new StreamOutcome(st.name, st.committed, st.objects, st.error));
+            }
+            return out;
+        }
+    }
+
+    /** A stream's segments and what of it is committed. */
+    private static final class StreamState {
+        final String name;
+        final List<Segment> segments = new ArrayList<>();
+        final Checkpoint start;
+        Checkpoint committed;
+        long objects;
+        String error;
+
+        StreamState(String name, Checkpoint start) {
+            this.name = name;
+            this.start = start;
+            this.committed = start;
+        }
+
+        Checkpoint checkpoint() {
+            List<Remainder> remaining = new ArrayList<>();
+            for (Segment s : segments) {
+                if (!s.done()) {
+                    remaining.add(s.remainder());
+                }
+            }
+            remaining.sort((a, b) -> Long.compare(b.lt(), a.lt()));
+            return new Checkpoint(start.range(), remaining);
+        }
+
+        void fail(String message) {
+            error = message;
+            for (Segment s : segments) {
+                s.abandon();
+            }
+        }
+    }
+}
