@@ -17,7 +17,7 @@ public interface RecordSink extends AutoCloseable {
     /** The committed checkpoint of {@code stream} in {@code job}, if any. */
     Optional<Checkpoint> checkpoint(String job, String stream);
 
-    /** Applies all writes and their checkpoints for {@code job} atomically. */
+    /** Applies all writes and their checkpoints for {@code job} atomically; every stream was {@link #prepare}d. */
     void commit(String job, List<StreamWrite> writes);
 
     /** Forgets the checkpoints of {@code job} (for {@code --restart}); the records stay. */

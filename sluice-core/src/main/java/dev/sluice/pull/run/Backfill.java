@@ -267,14 +267,18 @@ public final class Backfill {
 
         private void publishGauges() {
             int live = 0;
+            double remaining = 0;
             for (StreamState st : streams.values()) {
                 for (Segment s : st.segments) {
                     if (!s.done()) {
                         live++;
+                        double est = s.estimatedRemaining();
+                        remaining += Double.isNaN(est) ? 0 : est;
                     }
                 }
             }
             stats.segmentsLive = live;
+            stats.estimatedRemaining = (long) remaining;
             stats.inFlight = inFlight;
             stats.rate = limiter.rate();
             stats.latencySeconds = latency.seconds();

@@ -16,11 +16,13 @@ public final class BackfillStats {
     volatile int inFlight;
     volatile double rate;
     volatile double latencySeconds = Double.NaN;
+    volatile long estimatedRemaining;
 
     /** A consistent-enough copy for display; counters are read one by one. */
     public Snapshot snapshot() {
         return new Snapshot(requests.sum(), pages.sum(), objects.sum(), wasted.sum(), throttled.sum(),
-                serverErrors.sum(), transportErrors.sum(), retries.sum(), segmentsLive, inFlight, rate, latencySeconds);
+                serverErrors.sum(), transportErrors.sum(), retries.sum(), segmentsLive, inFlight, rate, latencySeconds,
+                estimatedRemaining);
     }
 
     /**
@@ -32,8 +34,10 @@ public final class BackfillStats {
      * @param serverErrors    attempts answered 5xx
      * @param transportErrors attempts that timed out, dropped or came back truncated
      * @param retries         attempts that were a retry of a failed one
+     * @param estimatedRemaining objects the planner expects are still unread (a rough guess early on)
      */
     public record Snapshot(long requests, long pages, long objects, long wasted, long throttled, long serverErrors,
-            long transportErrors, long retries, int segmentsLive, int inFlight, double rate, double latencySeconds) {
+            long transportErrors, long retries, int segmentsLive, int inFlight, double rate, double latencySeconds,
+            long estimatedRemaining) {
     }
 }

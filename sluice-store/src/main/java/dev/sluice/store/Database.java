@@ -1,0 +1,113 @@
+package dev.sluice.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.store.internal.Migrations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+
+/**
+ * An open, migrated database: a connection pool plus the {@link Dialect} that speaks to it.
+ *
+ * <p>SQLite gets a pool of one connection — SQLite has one writer at a time, and one connection avoids
+ * {@code SQLITE_BUSY} between our own threads — with WAL journaling, {@code synchronous=NORMAL}, a 10 s busy
+ * timeout, foreign keys on, and immediate transactions (the write lock is taken at {@code BEGIN}, so a transaction
+ * never fails half-way upgrading a read lock). NOTE: with one connection, code must never hold a connection while
+ * asking the pool for another; it would wait for the pool's timeout and fail. PostgreSQL gets a pool of four.
+ *
+ * <p>{@link #open} applies pending schema migrations before returning.
+ */
+public final class Database implements AutoCloseable {
+    private final DatabaseUrl url;
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+
+    private Database(DatabaseUrl url, Dialect dialect, HikariDataSource pool) {
+        this.url = url;
+        this.dialect = dialect;
+        this.pool = pool;
+    }
+
+    /**
+     * Connects to {@code url} and migrates its schema.
+     *
+     * @throws StoreException if the database cannot be reached, created or migrated
+     */
+    public static Database open(DatabaseUrl url) {
+        Dialect dialect = Dialect.of(url.kind());
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url.jdbcUrl());
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        config.setPoolName("sluice-" + url.kind().name().toLowerCase(java.util.Locale.ROOT));
+        switch (url.kind()) {
+            case SQLITE -> {
+                Path file = url.file().orElseThrow();
+                try {
+                    Path parent = file.getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                } catch (IOException e) {
+                    throw new StoreException("cannot create the directory of " + url + ": " + e, e);
+                }
+                config.setMaximumPoolSize(1);
+                config.addDataSourceProperty("journal_mode", "WAL");
+                config.addDataSourceProperty("synchronous", "NORMAL");
+                config.addDataSourceProperty("busy_timeout", "10000");
+                config.addDataSourceProperty("foreign_keys", "true");
+                config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+            }
+            case POSTGRESQL -> {
+                config.setMaximumPoolSize(4);
+                config.setMinimumIdle(1);
+            }
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open " + url + ": " + rootMessage(e), e);
+        }
+        try {
+            Migrations.apply(pool, dialect);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(url, dialect, pool);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public DatabaseUrl url() {
+        return url;
+    }
+
+    /** Closes the pool; idempotent. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Database[" + url + "]";
+    }
+}

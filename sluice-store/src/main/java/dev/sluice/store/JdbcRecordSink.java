@@ -1,0 +1,183 @@
+package dev.sluice.store;
+
+import dev.sluice.pull.Checkpoint;
+import dev.sluice.pull.RecordSink;
+import dev.sluice.pull.SourceRecord;
+import dev.sluice.pull.StreamWrite;
+import dev.sluice.store.internal.CheckpointRows;
+import dev.sluice.store.internal.Transactions;
+import dev.sluice.time.Clock;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link RecordSink} over a {@link Database}: one table per (namespace, stream), checkpoints in
+ * {@code sluice_checkpoints}, each {@link #commit} one transaction.
+ *
+ * <p>Records are upserted in multi-row statements of at most {@value #CHUNK} rows. Within one write, records with
+ * the same id are collapsed first to the one with the highest version (the first of equals), because PostgreSQL
+ * refuses a statement that touches one row twice; rows go in id order, so concurrent committers lock rows in the
+ * same order. A write whose {@code checkpoint} is {@code null} leaves that stream's checkpoint as it is.
+ *
+ * <p>The tables must exist: call {@link #prepare} for every (namespace, stream) before committing to it.
+ * {@link #close()} leaves the {@link Database} open; its owner closes it.
+ */
+public final class JdbcRecordSink implements RecordSink {
+    static final int CHUNK = 500;
+
+    private final Database db;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final CheckpointRows checkpoints;
+
+    public JdbcRecordSink(Database db, Clock clock) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.dialect = db.dialect();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.checkpoints = new CheckpointRows(dialect);
+    }
+
+    @Override
+    public void prepare(String namespace, String stream) {
+        List<String> ddl = dialect.createStreamTable(namespace, stream);
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            Transactions.ddl(c, dialect, ddl);
+        } catch (SQLException e) {
+            throw new StoreException("cannot create the table " + dialect.tableName(namespace, stream)
+                    + " for stream " + namespace + "." + stream + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Checkpoint> checkpoint(String job, String stream) {
+        try (Connection c = db.dataSource().getConnection()) {
+            return checkpoints.read(c, requireJob(job), stream);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the checkpoint of job '" + job + "' stream '" + stream + "': "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void commit(String job, List<StreamWrite> writes) {
+        requireJob(job);
+        if (writes.isEmpty()) {
+            return;
+        }
+        // Names go into SQL: check them all before touching the database.
+        for (StreamWrite w : writes) {
+            dialect.tableName(w.namespace(), w.stream());
+        }
+        long now = clock.epochMillis();
+        StreamWrite current = null;
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (StreamWrite w : writes) {
+                    current = w;
+                    upsert(c, w, now);
+                    if (w.checkpoint() != null) {
+                        checkpoints.upsert(c, job, w.namespace(), w.stream(), w.checkpoint(), now);
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw new StoreException("commit of job '" + job + "' failed at stream " + current.namespace() + "."
+                        + current.stream() + " (nothing of this commit was applied): " + e.getMessage(), e);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("commit of job '" + job + "' for streams " + writes.stream()
+                    .map(w -> w.namespace() + "." + w.stream()).collect(Collectors.joining(", "))
+                    + " failed before it started (nothing was applied): " + e.getMessage(), e);
+        }
+    }
+
+    private void upsert(Connection c, StreamWrite w, long now) throws SQLException {
+        List<SourceRecord> records = latestById(w.records());
+        if (records.isEmpty()) {
+            return;
+        }
+        PreparedStatement full = null;
+        try {
+            for (int from = 0; from < records.size(); from += CHUNK) {
+                List<SourceRecord> chunk = records.subList(from, Math.min(records.size(), from + CHUNK));
+                if (chunk.size() == CHUNK) {
+                    if (full == null) {
+                        full = c.prepareStatement(dialect.upsertRecords(w.namespace(), w.stream(), CHUNK));
+                    }
+                    bind(full, chunk, now);
+                    full.executeUpdate();
+                } else {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            dialect.upsertRecords(w.namespace(), w.stream(), chunk.size()))) {
+                        bind(ps, chunk, now);
+                        ps.executeUpdate();
+                    }
+                }
+            }
+        } finally {
+            if (full != null) {
+                full.close();
+            }
+        }
+    }
+
+    private void bind(PreparedStatement ps, List<SourceRecord> chunk, long now) throws SQLException {
+        int i = 1;
+        for (SourceRecord r : chunk) {
+            ps.setString(i++, r.id());
+            ps.setLong(i++, r.created());
+            ps.setLong(i++, r.version());
+            ps.setString(i++, r.json());
+            dialect.bindInstant(ps, i++, now);
+        }
+    }
+
+    /** One record per id, the highest version (the first of equals), in id order. */
+    static List<SourceRecord> latestById(List<SourceRecord> records) {
+        Map<String, SourceRecord> byId = new TreeMap<>();
+        for (SourceRecord r : records) {
+            byId.merge(r.id(), r, (kept, next) -> next.version() > kept.version() ? next : kept);
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    @Override
+    public void resetJob(String job) {
+        try (Connection c = db.dataSource().getConnection()) {
+            checkpoints.deleteJob(c, requireJob(job));
+        } catch (SQLException e) {
+            throw new StoreException("cannot reset job '" + job + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Nothing to release: the {@link Database} belongs to the caller. */
+    @Override
+    public void close() {
+    }
+
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static String requireJob(String job) {
+        if (job == null || job.isBlank()) {
+            throw new IllegalArgumentException("job name must not be blank, was '" + job + "'");
+        }
+        return job;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.sluice.store;
+
+import dev.sluice.pull.Remainder;
+import dev.sluice.store.internal.CheckpointRows;
+import dev.sluice.time.TimeRange;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code sluice status} shows: every job with a checkpoint, and for each of its streams the frozen range, the
+ * unread remainder, whether it is done, when it last committed, and how many rows the stream's table holds.
+ *
+ * <p>The row count is of the whole table, which all jobs writing that stream share; it is 0 when the table does
+ * not exist. Counting is a full scan on PostgreSQL, so this is for an operator's command, not a hot path.
+ */
+public record StatusReport(List<JobStatus> jobs) {
+    public StatusReport {
+        jobs = List.copyOf(jobs);
+    }
+
+    /** One job and its streams, ordered by stream name. */
+    public record JobStatus(String job, List<StreamStatus> streams) {
+        public JobStatus {
+            streams = List.copyOf(streams);
+        }
+
+        public boolean done() {
+            return streams.stream().allMatch(StreamStatus::done);
+        }
+    }
+
+    /** One stream of one job. */
+    public record StreamStatus(String namespace, String stream, TimeRange range, List<Remainder> remaining,
+                               boolean done, Instant updatedAt, long rows) {
+        public StreamStatus {
+            remaining = List.copyOf(remaining);
+        }
+    }
+
+    /** Reads the report from {@code db}, ordered by job then stream. */
+    public static StatusReport read(Database db) {
+        Dialect dialect = db.dialect();
+        try (Connection c = db.dataSource().getConnection()) {
+            Map<String, List<StreamStatus>> byJob = new LinkedHashMap<>();
+            Map<String, Long> rowsByTable = new HashMap<>();
+            for (CheckpointRows.Row row : new CheckpointRows(dialect).readAll(c)) {
+                String table = dialect.tableName(row.namespace(), row.stream());
+                Long rows = rowsByTable.get(table);
+                if (rows == null) {
+                    rows = countRows(c, dialect, row.namespace(), row.stream());
+                    rowsByTable.put(table, rows);
+                }
+                var cp = row.checkpoint();
+                byJob.computeIfAbsent(row.job(), j -> new ArrayList<>()).add(new StreamStatus(row.namespace(),
+                        row.stream(), cp.range(), cp.remaining(), cp.done(),
+                        Instant.ofEpochMilli(row.updatedAtMillis()), rows));
+            }
+            List<JobStatus> jobs = new ArrayList<>();
+            byJob.forEach((job, streams) -> jobs.add(new JobStatus(job, streams)));
+            return new StatusReport(jobs);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the status of " + db.url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long countRows(Connection c, Dialect dialect, String namespace, String stream)
+            throws SQLException {
+        if (!dialect.tableExists(c, namespace, stream)) {
+            return 0;
+        }
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + dialect.tableName(namespace, stream))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

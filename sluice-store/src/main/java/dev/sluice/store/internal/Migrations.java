@@ -1,0 +1,107 @@
+package dev.sluice.store.internal;
+
+import dev.sluice.store.Dialect;
+import dev.sluice.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * The schema Sluice keeps for itself, as an ordered list of migrations recorded in {@code sluice_schema_version}.
+ *
+ * <p>Each migration runs in its own transaction which first takes the dialect's DDL lock and re-reads the version,
+ * so two processes opening the same database at once apply each migration exactly once. What must stay true:
+ * a migration, once released, is never edited; a change is a new migration at the end of {@link #ALL}.
+ */
+public final class Migrations {
+    /** One schema step; {@code statements} may differ per dialect. */
+    public record Migration(int version, String description, Function<Dialect, List<String>> statements) {
+    }
+
+    public static final List<Migration> ALL = List.of(
+            new Migration(1, "checkpoints", d -> List.of(
+                    "CREATE TABLE sluice_checkpoints (job TEXT NOT NULL, stream TEXT NOT NULL,"
+                            + " namespace TEXT NOT NULL, range_gte BIGINT NOT NULL, range_lt BIGINT NOT NULL,"
+                            + " remaining TEXT NOT NULL, done " + d.booleanType() + " NOT NULL,"
+                            + " updated_at " + d.instantType() + " NOT NULL, PRIMARY KEY (job, stream))")));
+
+    private Migrations() {
+    }
+
+    /** Brings the schema behind {@code dataSource} up to the latest version; returns that version. */
+    public static int apply(DataSource dataSource, Dialect dialect) {
+        int latest = ALL.getLast().version();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                inTransaction(c, dialect, () -> {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("CREATE TABLE IF NOT EXISTS sluice_schema_version (version INTEGER PRIMARY KEY,"
+                                + " description TEXT NOT NULL, applied_at " + dialect.instantType() + " NOT NULL)");
+                    }
+                });
+                for (Migration m : ALL) {
+                    inTransaction(c, dialect, () -> {
+                        int current = currentVersion(c);
+                        if (current > latest) {
+                            throw new StoreException("the database schema is at version " + current
+                                    + ", newer than this Sluice knows (" + latest + "); upgrade Sluice");
+                        }
+                        if (current < m.version()) {
+                            try (Statement st = c.createStatement()) {
+                                for (String sql : m.statements().apply(dialect)) {
+                                    st.execute(sql);
+                                }
+                            }
+                            try (PreparedStatement ps = c.prepareStatement(
+                                    "INSERT INTO sluice_schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+                                ps.setInt(1, m.version());
+                                ps.setString(2, m.description());
+                                dialect.bindInstant(ps, 3, System.currentTimeMillis());
+                                ps.executeUpdate();
+                            }
+                        }
+                    });
+                }
+                return currentVersion(c);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("schema migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    private static void inTransaction(Connection c, Dialect dialect, SqlWork work) throws SQLException {
+        try {
+            if (dialect.ddlLock().isPresent()) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(dialect.ddlLock().get());
+                }
+            }
+            work.run();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    static int currentVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM sluice_schema_version")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.sluice.store;
+
+import static dev.sluice.store.JdbcRecordSinkTest.rec;
+import static dev.sluice.store.JdbcRecordSinkTest.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.pull.Checkpoint;
+import dev.sluice.pull.Remainder;
+import dev.sluice.store.DatabaseUrl.Kind;
+import dev.sluice.store.StatusReport.JobStatus;
+import dev.sluice.store.StatusReport.StreamStatus;
+import dev.sluice.store.testing.FixedClock;
+import dev.sluice.store.testing.TestDatabases;
+import dev.sluice.time.TimeRange;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class StatusReportTest {
+    private static final long NOW = 1_700_000_000_000L;
+    private static final TimeRange RANGE = new TimeRange(1_000, 2_000);
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @MethodSource(TestDatabases.KINDS)
+    void emptyDatabaseHasNoJobs(Kind kind) {
+        try (Database db = Database.open(TestDatabases.fresh(kind, dir))) {
+            assertThat(StatusReport.read(db).jobs()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(TestDatabases.KINDS)
+    void listsJobsAndStreamsWithProgressAndRowCounts(Kind kind) throws Exception {
+        var clock = new FixedClock(NOW);
+        var partial = new Checkpoint(RANGE, List.of(new Remainder(1_000, 1_500, "ch_3")));
+        try (Database db = Database.open(TestDatabases.fresh(kind, dir)); var sink = new JdbcRecordSink(db, clock)) {
+            sink.prepare("stripe", "customers");
+            sink.prepare("stripe", "charges");
+            sink.prepare("stripe", "refunds");
+            sink.commit("nightly", List.of(
+                    write("customers", List.of(rec("cus_1", 1, 1), rec("cus_2", 2, 1), rec("cus_3", 3, 1)),
+                            new Checkpoint(RANGE, List.of())),
+                    write("charges", List.of(rec("ch_4", 600, 1)), partial)));
+            clock.setEpochMillis(NOW + 5_000);
+            sink.commit("adhoc", List.of(write("refunds", List.of(), new Checkpoint(RANGE, List.of()))));
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP TABLE " + db.dialect().tableName("stripe", "refunds"));
+            }
+
+            StatusReport report = StatusReport.read(db);
+
+            assertThat(report.jobs()).extracting(JobStatus::job).containsExactly("adhoc", "nightly");
+            JobStatus adhoc = report.jobs().get(0);
+            assertThat(adhoc.streams()).containsExactly(new StreamStatus("stripe", "refunds", RANGE, List.of(), true,
+                    Instant.ofEpochMilli(NOW + 5_000), 0));
+            assertThat(adhoc.done()).isTrue();
+            JobStatus nightly = report.jobs().get(1);
+            assertThat(nightly.streams()).containsExactly(
+                    new StreamStatus("stripe", "charges", RANGE, partial.remaining(), false, Instant.ofEpochMilli(NOW), 1),
+                    new StreamStatus("stripe", "customers", RANGE, List.of(), true, Instant.ofEpochMilli(NOW), 3));
+            assertThat(nightly.done()).isFalse();
+        }
+    }
+}
