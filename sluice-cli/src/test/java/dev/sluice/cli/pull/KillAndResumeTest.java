@@ -1,0 +1,152 @@
+package dev.sluice.cli.pull;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.cli.support.SimBackfill;
+import dev.sluice.pull.Checkpoint;
+import dev.sluice.sim.stripe.Profile;
+import dev.sluice.sim.stripe.ServedRequest;
+import dev.sluice.sim.stripe.StripeSimConfig;
+import dev.sluice.sim.stripe.StripeSimulator;
+import dev.sluice.store.Database;
+import dev.sluice.store.DatabaseUrl;
+import dev.sluice.store.JdbcRecordSink;
+import dev.sluice.time.Clock;
+import java.io.File;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a running {@code sluice backfill} process with SIGKILL at random moments, resuming each time. Nothing a
+ * killed run committed is fetched again, each resume re-fetches at most one page per segment that was in flight,
+ * and the finished sink equals the source.
+ */
+class KillAndResumeTest {
+    private static final List<String> RESOURCES = List.of("customers", "charges");
+    private static final int MAX_CONCURRENCY = 8;
+    private static final int KILLS = 5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigkillAtRandomMomentsThenResumeLosesNothingAndRefetchesLittle() throws Exception {
+        StripeSimConfig config = StripeSimConfig.builder().port(0).now(1_760_000_000L).seed(13).resources(RESOURCES)
+                .objects(50_000).profile(Profile.SPIKES).rps(1_000_000).latencyMs(4).latencyJitterMs(2).build();
+        DatabaseUrl db = DatabaseUrl.parse("sqlite:" + dir.resolve("kill.db"));
+        SplittableRandom random = new SplittableRandom(2024);
+        try (StripeSimulator sim = StripeSimulator.start(config)) {
+            int kills = 0;
+            int runs = 0;
+            Set<String> committed = Set.of();
+            while (true) {
+                long startedAt = System.nanoTime();
+                Process child = start(sim, db);
+                runs++;
+                boolean exited = kills < KILLS
+                        ? child.waitFor(400 + random.nextInt(1000), TimeUnit.MILLISECONDS)
+                        : child.waitFor(120, TimeUnit.SECONDS);
+                if (!exited) {
+                    if (kills >= KILLS) {
+                        child.destroyForcibly();
+                        throw new AssertionError("the final run did not finish");
+                    }
+                    child.destroyForcibly().waitFor(); // SIGKILL on Linux: no shutdown hook runs
+                    kills++;
+                } else {
+                    assertThat(child.exitValue()).as(new String(child.getErrorStream().readAllBytes())).isZero();
+                }
+                List<ServedRequest> log = servedSince(sim, startedAt);
+                // Nothing committed before this run started was fetched again in it.
+                for (ServedRequest r : log) {
+                    assertThat(r.ids()).as("run %d re-fetched committed objects", runs).doesNotContainAnyElementsOf(committed);
+                }
+                // What this run fetched again from the run killed before it: at most one page per segment in flight.
+                if (runs > 1) {
+                    assertThat(pagesReturningAny(log, previouslyServedUncommitted))
+                            .as("pages re-fetched by run %d", runs).isLessThanOrEqualTo(MAX_CONCURRENCY);
+                }
+                committed = committedIds(db);
+                previouslyServedUncommitted = servedIds(log);
+                previouslyServedUncommitted.removeAll(committed);
+                if (exited) {
+                    break;
+                }
+            }
+            assertThat(kills).isEqualTo(KILLS);
+            for (String r : RESOURCES) {
+                assertThat(SimBackfill.sink(db, r)).isEqualTo(SimBackfill.source(sim, r, null, null));
+                try (Database d = Database.open(db); JdbcRecordSink sink = new JdbcRecordSink(d, Clock.system())) {
+                    Checkpoint cp = sink.checkpoint("kill", r).orElseThrow();
+                    assertThat(cp.done()).isTrue();
+                }
+            }
+        }
+    }
+
+    private Set<String> previouslyServedUncommitted = new HashSet<>();
+
+    private Process start(StripeSimulator sim, DatabaseUrl db) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.sluice.cli.Main", "backfill", "stripe", "--base-url", sim.baseUrl(), "--api-key", "sk_test_kill",
+                "--db", "sqlite:" + db.file().orElseThrow(), "--resources", String.join(",", RESOURCES),
+                "--rps", "100", "--max-concurrency", String.valueOf(MAX_CONCURRENCY), "--job", "kill", "--json"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("child-" + System.nanoTime() + ".log").toFile());
+        pb.environment().put("SLUICE_LOG", "warn");
+        pb.environment().remove("STRIPE_API_KEY");
+        return pb.start();
+    }
+
+    private static List<ServedRequest> servedSince(StripeSimulator sim, long nanos) {
+        List<ServedRequest> out = new ArrayList<>();
+        for (ServedRequest r : sim.requestLog()) {
+            if (r.arrivalNanos() >= nanos && r.status() == 200) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> servedIds(List<ServedRequest> log) {
+        Set<String> ids = new HashSet<>();
+        for (ServedRequest r : log) {
+            ids.addAll(r.ids());
+        }
+        return ids;
+    }
+
+    private static long pagesReturningAny(List<ServedRequest> log, Set<String> ids) {
+        return log.stream().filter(r -> r.ids().stream().anyMatch(ids::contains)).count();
+    }
+
+    private static Set<String> committedIds(DatabaseUrl db) throws Exception {
+        Set<String> ids = new HashSet<>();
+        if (!new File(db.file().orElseThrow().toString()).exists()) {
+            return ids;
+        }
+        try (Database d = Database.open(db); Connection c = d.dataSource().getConnection()) {
+            for (String r : RESOURCES) {
+                if (!d.dialect().tableExists(c, "stripe", r)) {
+                    continue;
+                }
+                try (ResultSet rs = c.createStatement().executeQuery("select id from " + d.dialect().tableName("stripe", r))) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+}
