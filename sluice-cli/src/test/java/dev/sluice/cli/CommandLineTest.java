@@ -1,0 +1,110 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line as a user meets it: errors that name the flag, exit codes, and the demo's JSON. */
+class CommandLineTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void capture() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "--db|nonsense|--db",
+            "--rps|0|--rps",
+            "--rps|fast|--rps",
+            "--planner|smart|--planner",
+            "--since|yesterday|--since",
+            "--request-timeout|soon|--request-timeout",
+            "--max-concurrency|0|--max-concurrency",
+            "--resources|Customers!|--resources",
+            "--base-url|ftp://x|--base-url",
+            "--job|a b|--job"})
+    void aBadFlagIsNamedInTheErrorAndExitsTwo(String flag, String value, String named) {
+        int code = Main.run("backfill", "stripe", "--api-key", "sk_test_x", "--db", "sqlite:" + dir.resolve("x.db"),
+                flag, value);
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).startsWith("sluice: ").contains(named).doesNotContain("Exception\n\tat ");
+    }
+
+    @Test
+    void aMissingKeyIsNamed() {
+        int code = Main.run("backfill", "stripe", "--api-key", "", "--db", "sqlite:" + dir.resolve("x.db"));
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("--api-key (or STRIPE_API_KEY) is required");
+    }
+
+    @Test
+    void statusOfAMissingDatabaseSaysSo() {
+        int code = Main.run("status", "--db", "sqlite:" + dir.resolve("nothing-here.db"));
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("--db").contains("nothing-here.db");
+    }
+
+    @Test
+    void theDemoBackfillsEverythingAndStatusReportsIt() throws Exception {
+        String db = "sqlite:" + dir.resolve("demo.db");
+        int code = Main.run("demo", "--objects", "3000", "--rps", "2000", "--latency-ms", "0", "--db", db, "--json");
+        assertThat(code).as(err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).trim());
+        assertThat(summary.get("complete").asBoolean()).isTrue();
+        assertThat(summary.get("objects").asLong()).isEqualTo(3000);
+        assertThat(summary.get("streams")).hasSize(3);
+        assertThat(summary.get("requests").asLong()).isGreaterThanOrEqualTo(summary.get("pages").asLong());
+
+        out.reset();
+        assertThat(Main.run("status", "--db", db, "--json")).isZero();
+        JsonNode status = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).trim());
+        JsonNode job = status.get("jobs").get(0);
+        assertThat(job.get("job").asText()).isEqualTo("demo");
+        assertThat(job.get("done").asBoolean()).isTrue();
+        long rows = 0;
+        for (JsonNode s : job.get("streams")) {
+            rows += s.get("rows").asLong();
+            assertThat(s.get("remaining")).isEmpty();
+        }
+        assertThat(rows).isEqualTo(3000);
+    }
+
+    @Test
+    void theKeyNeverAppearsInOutput() {
+        Main.run("backfill", "stripe", "--api-key", "sk_live_secret123", "--base-url", "http://127.0.0.1:1",
+                "--db", "sqlite:" + dir.resolve("k.db"), "--since", "0", "--max-attempts", "1", "--json");
+        assertThat(err() + out.toString(StandardCharsets.UTF_8)).doesNotContain("sk_live_secret123");
+    }
+}
