@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * <p>Records are upserted in multi-row statements of at most {@value #CHUNK} rows. Within one write, records with
  * the same id are collapsed first to the one with the highest version (the first of equals), because PostgreSQL
  * refuses a statement that touches one row twice; rows go in id order, so concurrent committers lock rows in the
- * same order. A write whose {@code checkpoint} is {@code null} leaves that stream's checkpoint as it is.
+ * same order.
  *
  * <p>The tables must exist: call {@link #prepare} for every (namespace, stream) before committing to it.
  * {@link #close()} leaves the {@link Database} open; its owner closes it.
@@ -85,9 +85,7 @@ public final class JdbcRecordSink implements RecordSink {
                 for (StreamWrite w : writes) {
                     current = w;
                     upsert(c, w, now);
-                    if (w.checkpoint() != null) {
-                        checkpoints.upsert(c, job, w.namespace(), w.stream(), w.checkpoint(), now);
-                    }
+                    checkpoints.upsert(c, job, w.namespace(), w.stream(), w.checkpoint(), now);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {

@@ -133,19 +133,6 @@ class JdbcRecordSinkTest {
 
     @ParameterizedTest
     @MethodSource(TestDatabases.KINDS)
-    void aWriteWithoutCheckpointLeavesTheCheckpointAlone(Kind kind) throws Exception {
-        var partial = new Checkpoint(RANGE, List.of(new Remainder(1_000, 1_400, "cus_9")));
-        try (Database db = open(kind); var sink = new JdbcRecordSink(db, clock)) {
-            sink.prepare(NS, "customers");
-            sink.commit("job", List.of(write("customers", List.of(), partial)));
-            sink.commit("job", List.of(write("customers", List.of(rec("cus_1", 1, 1)), null)));
-            assertThat(sink.checkpoint("job", "customers")).contains(partial);
-            assertThat(rows(db, "customers")).containsOnlyKeys("cus_1");
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource(TestDatabases.KINDS)
     void aCommitFailingPartWayLeavesNeitherRecordsNorCheckpoints(Kind kind) throws Exception {
         var before = new Checkpoint(RANGE, List.of(new Remainder(1_000, 2_000, null)));
         try (Database db = open(kind); var sink = new JdbcRecordSink(db, clock)) {

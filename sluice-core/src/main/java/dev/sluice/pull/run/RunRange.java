@@ -13,13 +13,22 @@ import java.util.function.LongSupplier;
  * given), so objects created during the run belong to the next one.
  */
 public final class RunRange {
+    /**
+     * An incremental run re-reads this many seconds before the previous run's end. NOTE: a run freezes
+     * {@code lt = now + 1}, so an object created in that last second after the run read it, or whose
+     * {@code created} lags because of clock skew or a list that shows new objects late, falls inside the finished
+     * range; without the overlap no later run would fetch it. Re-reading costs about one page, and upserts keep
+     * the table free of doubles.
+     */
+    public static final long INCREMENTAL_OVERLAP_SECONDS = 60;
+
     private RunRange() {
     }
 
     /**
      * @param saved        the stream's committed checkpoint, if any
      * @param restart      ignore {@code saved} and start over
-     * @param since        {@code --since}, or null for the saved end or the account's creation
+     * @param since        {@code --since}, or null for the saved end (less the overlap) or the account's creation
      * @param until        {@code --until}, or null for {@code nowSecond + 1}
      * @param accountStart called only when the start is not otherwise known
      */
@@ -37,7 +46,7 @@ public final class RunRange {
                 }
                 return cp;
             }
-            long gte = since != null ? since : cp.range().lt();
+            long gte = since != null ? since : Math.max(cp.range().gte(), cp.range().lt() - INCREMENTAL_OVERLAP_SECONDS);
             return fresh(gte, Math.max(gte, lt));
         }
         long gte = since != null ? since : accountStart.getAsLong();

@@ -239,7 +239,7 @@ class BackfillTest {
         assertThat(sink.table("stripe", "customers")).hasSize(300);
         Checkpoint next = RunRange.start("customers", sink.checkpoint("j", "customers"), false, null, null,
                 () -> GTE, LT + 2000);
-        assertThat(next.range()).isEqualTo(new TimeRange(LT, LT + 2001));
+        assertThat(next.range()).isEqualTo(new TimeRange(LT - RunRange.INCREMENTAL_OVERLAP_SECONDS, LT + 2001));
         backfill(source, sink, "adaptive", clock).run("j", "stripe", List.of(new Backfill.StreamStart("customers", next)));
         assertThat(sink.table("stripe", "customers")).hasSize(420);
     }

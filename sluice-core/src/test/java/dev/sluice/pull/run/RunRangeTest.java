@@ -29,10 +29,12 @@ class RunRangeTest {
     }
 
     @Test
-    void aFinishedRunIsFollowedByAnIncrementalOne() {
+    void aFinishedRunIsFollowedByAnIncrementalOneThatReReadsTheLastMinute() {
         Checkpoint saved = new Checkpoint(new TimeRange(100, 900), List.of());
         Checkpoint next = RunRange.start("c", Optional.of(saved), false, null, null, () -> 0, NOW);
-        assertThat(next.range()).isEqualTo(new TimeRange(900, 1001));
+        assertThat(next.range()).isEqualTo(new TimeRange(900 - RunRange.INCREMENTAL_OVERLAP_SECONDS, 1001));
+        Checkpoint tiny = new Checkpoint(new TimeRange(880, 900), List.of());
+        assertThat(RunRange.start("c", Optional.of(tiny), false, null, null, () -> 0, NOW).range().gte()).isEqualTo(880);
     }
 
     @Test

@@ -135,7 +135,9 @@ public final class StripeListSource implements ListSource {
             throw new SourceException(Kind.TRANSPORT, 0, "GET " + uri + ": no complete answer within " + timeout, null, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new SourceException(Kind.TRANSPORT, 0, "GET " + uri + ": " + describe(cause), null, cause);
+            String what = cause instanceof java.net.http.HttpTimeoutException
+                    ? "no complete answer within " + timeout : describe(cause);
+            throw new SourceException(Kind.TRANSPORT, 0, "GET " + uri + ": " + what, null, cause);
         } catch (InterruptedException e) {
             future.cancel(true);
             throw e;
