@@ -1,0 +1,61 @@
+package dev.sluice.ingest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable batches and their items.
+ *
+ * <p>Duties of an implementation: {@link #write} stores a group of items in one transaction, each at most once per
+ * (batch, index) — the unique key and the insert are one statement ({@code ON CONFLICT DO NOTHING}), never a
+ * separate "mark" and "enqueue"; {@link #trySeal} is one conditional update that succeeds for exactly one caller,
+ * and only when every index in {@code [0, expectedCount)} is stored. All methods are safe to call from many threads
+ * and processes at once.
+ */
+public interface BatchStore {
+
+    /** The outcome of a create: the batch, and whether this call made it (false: the idempotency key existed). */
+    record Created(Batch batch, boolean isNew) {
+    }
+
+    /** The outcome of a write: how many items were new and how many indexes were already stored. */
+    record WriteResult(int accepted, int deduplicated) {
+    }
+
+    /** Items stored so far, by kind. */
+    record Counts(long stored, long failed) {
+        public long total() {
+            return stored + failed;
+        }
+    }
+
+    /**
+     * Creates a batch, or returns the owner's existing one with the same non-null {@code idempotencyKey}.
+     *
+     * @param metadataJson a JSON object as text, or null
+     */
+    Created create(String owner, long expectedCount, String idempotencyKey, String metadataJson);
+
+    Optional<Batch> find(String id);
+
+    /** Stores the items of one batch in one transaction; indexes already stored are counted, not changed. */
+    WriteResult write(String batchId, List<ItemRecord> items);
+
+    Counts counts(String batchId);
+
+    /** Seals the batch if it is open and complete; true for the one call that sealed it. */
+    boolean trySeal(String batchId);
+
+    /** Up to {@code limit} ranges {@code [from, to)} of indexes not stored yet, in order. */
+    List<IndexRanges.Range> missing(String batchId, int limit);
+
+    /** Up to {@code limit} items with index greater than {@code after}, in index order. */
+    List<ItemRecord> items(String batchId, long after, int limit);
+
+    /**
+     * Marks open batches created before {@code createdBefore} expired and deletes their items; returns the object
+     * keys those items referenced, for the caller to delete from the object store.
+     */
+    List<String> expire(Instant createdBefore);
+}
