@@ -1,0 +1,82 @@
+package dev.sluice.server;
+
+import dev.sluice.ingest.BatchStore;
+import dev.sluice.objects.ObjectStore;
+import dev.sluice.server.batches.BatchExpiry;
+import dev.sluice.server.batches.BatchRoutes;
+import dev.sluice.server.http.ApiKeys;
+import dev.sluice.time.Clock;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP service: push-ingest batches, {@code /healthz} and {@code /metrics} (Prometheus), on Helidon's
+ * webserver (a virtual thread per request). Owns the offload executor and the expiry sweep; the store and object
+ * store are the caller's.
+ */
+public final class IngestServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
+
+    private final WebServer server;
+    private final ExecutorService offloads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService sweeper;
+    private final BatchExpiry expiry;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    private IngestServer(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock) {
+        BatchRoutes batches = new BatchRoutes(store, objects, new ApiKeys(config.apiKeys()), config, offloads, metrics);
+        this.expiry = new BatchExpiry(store, objects, config.batchTtl(), clock);
+        this.server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .maxPayloadSize(-1)
+                .routing(r -> {
+                    r.get("/healthz", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "application/json")
+                            .send("{\"status\":\"ok\"}"));
+                    r.get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE,
+                            "text/plain; version=0.0.4; charset=utf-8").send(metrics.scrape()));
+                    batches.register(r);
+                })
+                .build();
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("batch-expiry").factory());
+    }
+
+    /** Starts listening and sweeping expired batches. */
+    public static IngestServer start(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock) {
+        IngestServer s = new IngestServer(config, store, objects, clock);
+        s.server.start();
+        long period = s.expiry.period().toMillis();
+        s.sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                s.expiry.sweep();
+            } catch (RuntimeException e) {
+                LOG.warn("batch expiry sweep failed: {}", e.toString());
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        return s;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The expiry sweep, for an operator command or a test with its own clock. */
+    public BatchExpiry expiry() {
+        return expiry;
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        server.stop();
+        offloads.close();
+    }
+}

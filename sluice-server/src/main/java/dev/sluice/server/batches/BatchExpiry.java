@@ -1,0 +1,52 @@
+package dev.sluice.server.batches;
+
+import dev.sluice.ingest.BatchStore;
+import dev.sluice.objects.ObjectStore;
+import dev.sluice.time.Clock;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Expires unsealed batches older than the TTL: the store marks them expired and drops their items, then their
+ * offloaded payloads are deleted from the object store. Sealed batches are never touched.
+ */
+public final class BatchExpiry {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchExpiry.class);
+
+    private final BatchStore store;
+    private final ObjectStore objects;
+    private final Duration ttl;
+    private final Clock clock;
+
+    public BatchExpiry(BatchStore store, ObjectStore objects, Duration ttl, Clock clock) {
+        this.store = store;
+        this.objects = objects;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /** Runs one sweep now; returns how many payload objects it deleted. */
+    public int sweep() {
+        List<String> keys = store.expire(Instant.ofEpochMilli(clock.epochMillis()).minus(ttl));
+        int deleted = 0;
+        for (String key : keys) {
+            try {
+                objects.delete(key);
+                deleted++;
+            } catch (IOException e) {
+                LOG.warn("could not delete expired payload {} from {}: {}", key, objects.describe(), e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    /** How often the server sweeps: a quarter of the TTL, at most once a minute's worth apart. */
+    public Duration period() {
+        Duration quarter = ttl.dividedBy(4);
+        return quarter.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : quarter;
+    }
+}

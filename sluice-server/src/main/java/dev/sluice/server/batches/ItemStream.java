@@ -1,0 +1,193 @@
+package dev.sluice.server.batches;
+
+import dev.sluice.ingest.Batch;
+import dev.sluice.ingest.BatchStore;
+import dev.sluice.ingest.IngestItem;
+import dev.sluice.ingest.ItemError;
+import dev.sluice.ingest.ItemParser;
+import dev.sluice.ingest.ItemRecord;
+import dev.sluice.ingest.Line;
+import dev.sluice.ingest.NdjsonReader;
+import dev.sluice.ingest.ParsedLine;
+import dev.sluice.objects.ObjectStore;
+import dev.sluice.server.http.ApiError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Takes one request's NDJSON items into a batch: reads lines as they arrive, offloads large payloads to the object
+ * store with bounded concurrency, and stores items in group commits (many per transaction).
+ *
+ * <p>What must stay true: every item is stored by the store's one-statement insert, so an index is stored at most
+ * once however many streams race; a payload reaches the object store before the row that references it; what was
+ * committed before a bad line stays committed; memory is bounded by one line, {@code concurrency} offloads in flight
+ * and one group of at most {@link #GROUP_ITEMS} items or {@link #GROUP_BYTES} bytes.
+ *
+ * <p>Not thread-safe: one per request, run on the request's thread.
+ */
+final class ItemStream {
+    static final int GROUP_ITEMS = 1000;
+    static final long GROUP_BYTES = 4L * 1024 * 1024;
+
+    /** What the request achieved. */
+    record Outcome(long accepted, long deduplicated, long failed, long lines) {
+    }
+
+    private final BatchStore store;
+    private final ObjectStore objects;
+    private final Batch batch;
+    private final int offloadThreshold;
+    private final int maxItemBytes;
+    private final Semaphore offloads;
+    private final int concurrency;
+    private final ExecutorService executor;
+    private final ConcurrentLinkedQueue<ItemRecord> offloaded = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<ApiError> offloadError = new AtomicReference<>();
+    private final List<ItemRecord> group = new ArrayList<>();
+    private final List<ItemRecord> failedGroup = new ArrayList<>();
+    private long groupBytes;
+    private long accepted;
+    private long deduplicated;
+    private long failed;
+    private long lines;
+    private boolean closedUnderUs;
+
+    ItemStream(BatchStore store, ObjectStore objects, Batch batch, int offloadThreshold, int maxItemBytes,
+            int concurrency, ExecutorService executor) {
+        this.store = store;
+        this.objects = objects;
+        this.batch = batch;
+        this.offloadThreshold = offloadThreshold;
+        this.maxItemBytes = maxItemBytes;
+        this.concurrency = concurrency;
+        this.offloads = new Semaphore(concurrency);
+        this.executor = executor;
+    }
+
+    /**
+     * Reads {@code body} to its end, or to the first line that cannot be taken: that line's error is thrown after
+     * everything before it is committed.
+     */
+    Outcome run(InputStream body) throws IOException, InterruptedException {
+        NdjsonReader reader = new NdjsonReader(body, maxItemBytes);
+        try {
+            Line line;
+            while ((line = reader.next()) != null) {
+                lines++;
+                ParsedLine parsed = ItemParser.parse(line, batch.expectedCount());
+                switch (parsed) {
+                    case IngestItem item -> take(item);
+                    case ItemError error when error.code() == ItemError.Code.PAYLOAD_TOO_LARGE ->
+                            failedGroup.add(ItemRecord.failed(error.index(), error.code().name(), error.message()));
+                    case ItemError error -> throw toApiError(error);
+                }
+                collectOffloaded();
+                if (group.size() + failedGroup.size() >= GROUP_ITEMS || groupBytes >= GROUP_BYTES) {
+                    flush();
+                }
+            }
+        } finally {
+            awaitOffloads();
+            collectOffloaded();
+            flush();
+        }
+        ApiError e = offloadError.get();
+        if (e != null) {
+            throw e;
+        }
+        return new Outcome(accepted, deduplicated, failed, lines);
+    }
+
+    private void take(IngestItem item) throws InterruptedException {
+        String payload = item.payload() == null ? "null" : item.payload();
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= offloadThreshold) {
+            add(ItemRecord.inline(item.index(), payload, bytes.length), bytes.length);
+            return;
+        }
+        ApiError e = offloadError.get();
+        if (e != null) {
+            throw e;
+        }
+        offloads.acquire();
+        String key = objectKey(batch.id(), item.index());
+        executor.execute(() -> {
+            try {
+                objects.put(key, bytes);
+                offloaded.add(ItemRecord.offloaded(item.index(), key, bytes.length));
+            } catch (IOException | RuntimeException ex) {
+                offloadError.compareAndSet(null, new ApiError(503, "OBJECT_STORE_UNAVAILABLE",
+                        "could not store the payload of index " + item.index() + " in " + objects.describe() + ": "
+                                + ex.getMessage(), item.line(), item.index()));
+            } finally {
+                offloads.release();
+            }
+        });
+    }
+
+    /** The key of an offloaded payload: one per (batch, index), so a retried stream overwrites, never orphans. */
+    static String objectKey(String batchId, long index) {
+        return "batches/" + batchId + "/" + index;
+    }
+
+    private void add(ItemRecord r, long bytes) {
+        group.add(r);
+        groupBytes += bytes;
+    }
+
+    private void collectOffloaded() {
+        ItemRecord r;
+        while ((r = offloaded.poll()) != null) {
+            add(r, 0);
+        }
+    }
+
+    private void awaitOffloads() throws InterruptedException {
+        offloads.acquire(concurrency);
+        offloads.release(concurrency);
+    }
+
+    /** Commits the items gathered so far: good ones and failed ones apart, so each count is exact. */
+    private void flush() {
+        accepted += write(group);
+        failed += write(failedGroup);
+        groupBytes = 0;
+    }
+
+    /** Stores {@code items} in one transaction and empties the list; returns how many were new. */
+    private long write(List<ItemRecord> items) {
+        if (items.isEmpty()) {
+            return 0;
+        }
+        List<ItemRecord> toWrite = List.copyOf(items);
+        items.clear();
+        if (!closedUnderUs) {
+            try {
+                BatchStore.WriteResult w = store.write(batch.id(), toWrite);
+                deduplicated += w.deduplicated();
+                return w.accepted();
+            } catch (IllegalStateException notOpen) {
+                Batch now = store.find(batch.id()).orElse(batch);
+                if (now.status() != Batch.Status.SEALED) {
+                    throw new ApiError(410, "BATCH_EXPIRED", "batch " + batch.id() + " expired while items arrived");
+                }
+                // Another stream completed the batch and sealed it: every index is stored, the rest are duplicates.
+                closedUnderUs = true;
+            }
+        }
+        deduplicated += toWrite.size();
+        return 0;
+    }
+
+    private static ApiError toApiError(ItemError e) {
+        int status = e.code() == ItemError.Code.INDEX_OUT_OF_RANGE ? 422 : 400;
+        return new ApiError(status, e.code().name(), e.message(), e.line(), e.index());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sluice.server.http;
+
+/**
+ * An answer other than success, always sent as {@code {"error":{"code","message","line"?,"index"?}}}. Thrown
+ * anywhere in a handler; {@link Responses#error} writes it after draining the request body.
+ */
+public final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String code;
+    private final Long line;
+    private final Long index;
+
+    public ApiError(int status, String code, String message, Long line, Long index) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.line = line;
+        this.index = index;
+    }
+
+    public ApiError(int status, String code, String message) {
+        this(status, code, message, null, null);
+    }
+
+    public static ApiError unauthorized(String message) {
+        return new ApiError(401, "UNAUTHORIZED", message);
+    }
+
+    public static ApiError notFound(String message) {
+        return new ApiError(404, "NOT_FOUND", message);
+    }
+
+    public static ApiError badRequest(String message) {
+        return new ApiError(400, "BAD_REQUEST", message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Long line() {
+        return line;
+    }
+
+    public Long index() {
+        return index;
+    }
+}
