@@ -57,8 +57,13 @@ public final class BenchBackfillCommand implements Callable<Integer> {
     long latencyMs;
 
     @Option(names = "--planners", paramLabel = "a,b",
-            description = "Planners to compare. Default: ${DEFAULT-VALUE}.", defaultValue = "adaptive,fixed,sequential")
+            description = "Planners to compare. Default: adaptive,fixed,sequential (with --quick: adaptive,fixed; "
+                    + "sequential alone would take half a minute).")
     String planners;
+
+    @Option(names = "--no-warmup",
+            description = "Skip the small unmeasured backfill per planner that warms up the JVM before the runs.")
+    boolean noWarmup;
 
     @Option(names = "--rps-unknown",
             description = "Tell the client twice the real rate; it must find the limit through 429s.")
@@ -135,7 +140,8 @@ public final class BenchBackfillCommand implements Callable<Integer> {
                 }
             }).distinct().toList();
         }
-        List<String> plannerList = csv(planners, "--planners");
+        List<String> plannerList = planners != null ? csv(planners, "--planners")
+                : quick ? List.of("adaptive", "fixed") : ALL_PLANNERS;
         for (String p : plannerList) {
             if (!ALL_PLANNERS.contains(p)) {
                 throw new IllegalArgumentException("--planners must name adaptive, fixed or sequential; '" + p
@@ -157,7 +163,7 @@ public final class BenchBackfillCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resources must name at least one resource");
         }
         return new BackfillBench.Scenario(profileList, dataset, objectCount, resourceList, rps, latencyMs,
-                plannerList, rpsUnknown, seed);
+                plannerList, rpsUnknown, seed, !noWarmup);
     }
 
     private static List<String> csv(String text, String flag) {

@@ -37,6 +37,7 @@ public final class BenchReport {
         p.put("rps_unknown", scenario.rpsUnknown());
         p.put("latency_ms", scenario.latencyMs());
         p.put("latency_jitter_ms", scenario.latencyJitterMs());
+        p.put("warmup", scenario.warmup());
         ArrayNode planners = p.putArray("planners");
         scenario.planners().forEach(planners::add);
         ArrayNode rs = o.putArray("runs");
