@@ -69,6 +69,13 @@ public interface Dialect {
     long readInstant(ResultSet rs, String column) throws SQLException;
 
     /**
+     * The clause ending a {@code SELECT} that share-locks the rows it reads until the transaction ends, so a
+     * concurrent {@code UPDATE} of them waits (and they wait for one). Empty where a write transaction already
+     * excludes every other writer (SQLite, with immediate transactions).
+     */
+    String forShare();
+
+    /**
      * A statement to run first in a DDL or migration transaction, so concurrent processes apply DDL one at a time.
      * Empty where the database already serialises writers (SQLite, with immediate transactions).
      */

@@ -26,6 +26,12 @@ class DialectTest {
     }
 
     @Test
+    void onlyPostgresNeedsAShareLockToExcludeConcurrentUpdates() {
+        assertThat(SQLITE.forShare()).isEmpty();
+        assertThat(POSTGRES.forShare()).isEqualTo(" FOR SHARE");
+    }
+
+    @Test
     void upsertHasOnePlaceholderGroupPerRowAndTheVersionGuard() {
         String sql = POSTGRES.upsertRecords("stripe", "charges", 3);
         assertThat(sql).startsWith("INSERT INTO \"stripe\".\"charges\" AS t");

@@ -28,7 +28,18 @@ public final class Migrations {
                     "CREATE TABLE sluice_checkpoints (job TEXT NOT NULL, stream TEXT NOT NULL,"
                             + " namespace TEXT NOT NULL, range_gte BIGINT NOT NULL, range_lt BIGINT NOT NULL,"
                             + " remaining TEXT NOT NULL, done " + d.booleanType() + " NOT NULL,"
-                            + " updated_at " + d.instantType() + " NOT NULL, PRIMARY KEY (job, stream))")));
+                            + " updated_at " + d.instantType() + " NOT NULL, PRIMARY KEY (job, stream))")),
+            new Migration(2, "push-ingest batches", d -> List.of(
+                    "CREATE TABLE sluice_batches (id TEXT PRIMARY KEY, owner TEXT NOT NULL,"
+                            + " expected_count BIGINT NOT NULL, idempotency_key TEXT, metadata " + d.jsonType() + ","
+                            + " status TEXT NOT NULL, created_at " + d.instantType() + " NOT NULL,"
+                            + " sealed_at " + d.instantType() + ", UNIQUE (owner, idempotency_key))",
+                    "CREATE INDEX sluice_batches_expiry ON sluice_batches (status, created_at)",
+                    // NOTE: payload is TEXT on PostgreSQL too, not jsonb: jsonb reorders keys and rewrites numbers
+                    // and whitespace, and an item must come back byte-for-byte as the client sent it.
+                    "CREATE TABLE sluice_batch_items (batch_id TEXT NOT NULL, idx BIGINT NOT NULL, payload TEXT,"
+                            + " object_key TEXT, payload_bytes BIGINT NOT NULL, error_code TEXT, error_message TEXT,"
+                            + " created_at " + d.instantType() + " NOT NULL, PRIMARY KEY (batch_id, idx))")));
 
     private Migrations() {
     }

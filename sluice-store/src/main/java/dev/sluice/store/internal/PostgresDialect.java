@@ -94,6 +94,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String forShare() {
+        return " FOR SHARE";
+    }
+
+    @Override
     public Optional<String> ddlLock() {
         return Optional.of("SELECT pg_advisory_xact_lock(" + DDL_LOCK_KEY + ")");
     }

@@ -88,6 +88,11 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String forShare() {
+        return "";
+    }
+
+    @Override
     public Optional<String> ddlLock() {
         return Optional.empty();
     }
