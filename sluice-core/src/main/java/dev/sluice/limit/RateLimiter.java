@@ -12,34 +12,41 @@ import java.util.Objects;
  * {@code rate + burst - 1} requests start. Callers sleep until their start time through the injected {@link Clock},
  * so tests drive it with a fake clock and never sleep.
  *
- * <p>Policy: AIMD. A 429 ({@link #onThrottled()}) cuts the rate by {@code decrease} — at most once per
- * {@code cutCooldown}, because one overload answers many in-flight requests at once — and the rate then grows back by
- * {@code increasePerSecond} for every second without a 429, never above {@code maxRate}. Started above an unknown
- * server limit, the rate settles just under it.
+ * <p>Policy: AIMD with a memory. A 429 ({@link #onThrottled()}) cuts the rate by {@code decrease} — at most once
+ * per {@code cutCooldown}, because one overload answers many in-flight requests at once — and remembers the rate that
+ * drew it as the ceiling. The rate then grows back fast ({@code fastIncreasePerSecond}) to 95 % of the ceiling and
+ * slowly ({@code slowIncreasePerSecond}) beyond it, never above {@code maxRate}; rising past the ceiling without a
+ * 429 raises the ceiling. So a stray 429 at a known limit costs a fraction of a second, and a client started above
+ * an unknown limit settles just under it instead of probing past it every second.
  */
 public final class RateLimiter {
 
     /** Immutable settings; {@link #ofRate(double)} for the usual case. */
-    public record Config(double maxRate, double initialRate, int burst, double decrease, double increasePerSecond,
-            double minRate, Duration cutCooldown) {
+    public record Config(double maxRate, double initialRate, int burst, double decrease, double fastIncreasePerSecond,
+            double slowIncreasePerSecond, double minRate, Duration cutCooldown) {
         public Config {
             check(maxRate > 0 && Double.isFinite(maxRate), "--rps must be a positive number, was " + maxRate);
             check(initialRate > 0 && initialRate <= maxRate, "initial rate must be in (0, " + maxRate + "], was " + initialRate);
             check(burst >= 1, "burst must be >= 1, was " + burst);
             check(decrease > 0 && decrease < 1, "decrease must be in (0, 1), was " + decrease);
-            check(increasePerSecond >= 0, "increasePerSecond must be >= 0, was " + increasePerSecond);
+            check(fastIncreasePerSecond >= slowIncreasePerSecond && slowIncreasePerSecond >= 0,
+                    "increases must be fast >= slow >= 0, were " + fastIncreasePerSecond + ", " + slowIncreasePerSecond);
             check(minRate > 0 && minRate <= maxRate, "minRate must be in (0, maxRate], was " + minRate);
             Objects.requireNonNull(cutCooldown, "cutCooldown");
         }
 
-        /** {@code rate} requests per second, a burst of one, and AIMD defaults: ×0.8 on a 429, +2% of the cap a second. */
+        /**
+         * {@code rate} requests per second, a burst of one, and defaults: ×0.8 on a 429 (once per 250 ms), back to
+         * 95 % of the last 429's rate at +25 % of the cap a second, then +1 % of the cap a second.
+         */
         public static Config ofRate(double rate) {
-            return new Config(rate, rate, 1, 0.8, Math.max(0.1, rate * 0.02), Math.min(rate, 0.5),
-                    Duration.ofMillis(500));
+            return new Config(rate, rate, 1, 0.8, rate * 0.25, rate * 0.01, Math.min(rate, 0.5),
+                    Duration.ofMillis(250));
         }
 
         public Config withBurst(int b) {
-            return new Config(maxRate, initialRate, b, decrease, increasePerSecond, minRate, cutCooldown);
+            return new Config(maxRate, initialRate, b, decrease, fastIncreasePerSecond, slowIncreasePerSecond, minRate,
+                    cutCooldown);
         }
 
         private static void check(boolean ok, String message) {
@@ -52,6 +59,7 @@ public final class RateLimiter {
     private final Config config;
     private final Clock clock;
     private double rate;
+    private double ceiling;
     private long theoreticalArrival;
     private long lastAdjust;
     private long lastCut = Long.MIN_VALUE / 2;
@@ -61,6 +69,7 @@ public final class RateLimiter {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.rate = config.initialRate();
+        this.ceiling = config.maxRate();
         long now = clock.nanoTime();
         this.theoreticalArrival = now;
         this.lastAdjust = now;
@@ -93,6 +102,7 @@ public final class RateLimiter {
         throttles++;
         grow(now);
         if (now - lastCut >= config.cutCooldown().toNanos()) {
+            ceiling = rate;
             rate = Math.max(config.minRate(), rate * config.decrease());
             lastCut = now;
         }
@@ -114,7 +124,15 @@ public final class RateLimiter {
 
     private void grow(long now) {
         if (now > lastAdjust) {
-            rate = Math.min(config.maxRate(), rate + config.increasePerSecond() * (now - lastAdjust) / 1e9);
+            double seconds = (now - lastAdjust) / 1e9;
+            double target = 0.95 * ceiling;
+            if (rate < target) {
+                rate = Math.min(target, rate + config.fastIncreasePerSecond() * seconds);
+            } else {
+                rate += config.slowIncreasePerSecond() * seconds;
+            }
+            rate = Math.min(config.maxRate(), rate);
+            ceiling = Math.max(ceiling, rate);
             lastAdjust = now;
         }
     }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.offset;
+
 class RateLimiterTest {
     private static final long SECOND = 1_000_000_000L;
 
@@ -47,26 +49,56 @@ class RateLimiterTest {
     }
 
     @Test
-    void throttleCutsTheRateOncePerCooldownThenGrowsBackAdditively() {
+    void aThrottleCutsOncePerCooldownThenTheRateClimbsFastToNearTheCeilingAndSlowlyBeyond() {
         FakeClock clock = new FakeClock();
         RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(100), clock);
-        limiter.onThrottled();
+        limiter.onThrottled(); // drawn at 100: the ceiling is 100
         assertThat(limiter.rate()).isEqualTo(80.0);
-        limiter.onThrottled(); // same overload, inside the cooldown
+        limiter.onThrottled(); // the same overload, inside the cooldown
         assertThat(limiter.rate()).isEqualTo(80.0);
-        clock.advanceMillis(500);
-        assertThat(limiter.rate()).isEqualTo(81.0); // +2 per second for half a second
-        limiter.onThrottled();
-        assertThat(limiter.rate()).isCloseTo(64.8, org.assertj.core.data.Offset.offset(1e-9));
+        clock.advanceMillis(400);
+        assertThat(limiter.rate()).isCloseTo(90.0, offset(1e-9)); // +25 a second while under 95 % of the ceiling
+        clock.advanceMillis(400);
+        assertThat(limiter.rate()).isCloseTo(95.0, offset(1e-9)); // no further than 95 % fast
+        clock.advanceMillis(1000);
+        assertThat(limiter.rate()).isCloseTo(96.0, offset(1e-9)); // then +1 a second
         clock.advanceMillis(60_000);
         assertThat(limiter.rate()).isEqualTo(100.0); // never above the cap
-        assertThat(limiter.throttles()).isEqualTo(3);
+        assertThat(limiter.throttles()).isEqualTo(2);
+    }
+
+    @Test
+    void startedAboveAnUnknownLimitTheRateSettlesJustUnderIt() {
+        FakeClock clock = new FakeClock();
+        RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(100), clock);
+        double serverLimit = 50;
+        int throttles = 0;
+        double sum = 0;
+        int samples = 0;
+        for (int ms = 0; ms < 60_000; ms += 10) {
+            clock.advanceMillis(10);
+            double r = limiter.rate();
+            if (r > serverLimit * 1.02) { // every 10 ms above the limit, another request draws a 429
+                limiter.onThrottled();
+                if (ms >= 10_000) {
+                    throttles++;
+                }
+            }
+            if (ms >= 10_000) {
+                sum += limiter.rate();
+                samples++;
+            }
+        }
+        double mean = sum / samples;
+        assertThat(mean).isBetween(serverLimit * 0.88, serverLimit * 1.02);
+        // Settled, it probes past the limit rarely: far fewer 429s than one per second over the last 50 s.
+        assertThat(throttles).isLessThan(25);
     }
 
     @Test
     void aCutRateSpacesTheNextReservationsFurther() {
         FakeClock clock = new FakeClock();
-        RateLimiter.Config c = new RateLimiter.Config(10, 10, 1, 0.5, 0, 0.1, Duration.ZERO);
+        RateLimiter.Config c = new RateLimiter.Config(10, 10, 1, 0.5, 0, 0, 0.1, Duration.ZERO);
         RateLimiter limiter = new RateLimiter(c, clock);
         limiter.reserve();
         limiter.onThrottled();

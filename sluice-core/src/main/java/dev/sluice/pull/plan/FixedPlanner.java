@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Baseline, for measurement only: the design of the public Stripe sync engines (#281). One probe of 100 over the
@@ -48,7 +49,8 @@ public final class FixedPlanner implements SegmentPlanner {
     }
 
     @Override
-    public Optional<Segment> split(Collection<Segment> segments, SegmentIds ids) {
+    public Optional<Segment> split(Collection<Segment> segments, ToDoubleFunction<String> streamDensity,
+            SegmentIds ids) {
         return Optional.empty();
     }
 

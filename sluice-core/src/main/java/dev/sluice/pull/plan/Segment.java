@@ -30,6 +30,8 @@ public final class Segment {
     private String cursor;
     private final boolean probe;
     private double density;
+    private double recentDensity = Double.NaN;
+    private boolean lastPageFull;
     private long itemsRead;
     private long secondsRead;
     private boolean inFlight;
@@ -82,6 +84,8 @@ public final class Segment {
         }
         if (!kept.isEmpty()) {
             SourceRecord last = kept.get(kept.size() - 1);
+            recentDensity = kept.size() / (double) Math.max(1, lt - last.created());
+            lastPageFull = kept.size() == PAGE_SIZE && page.hasMore();
             long newLt = last.created() + 1;
             secondsRead += Math.max(0, lt - newLt);
             itemsRead += kept.size();
@@ -98,13 +102,19 @@ public final class Segment {
 
     /**
      * Splits off the bottom part of the remainder, {@code [gte, at)}, as a new segment; this one keeps
-     * {@code [at, lt)} and its cursor. Requires {@code gte < at < lt}.
+     * {@code [at, lt)} and its cursor. Requires {@code gte < at < lt}. The new part, far from what was read,
+     * inherits the long-run density, not the last page's.
      */
     public Segment splitAt(long at, int newId) {
+        return splitAt(at, newId, density);
+    }
+
+    /** As {@link #splitAt(long, int)}, the new part starting from {@code bottomDensity} (or NaN). */
+    public Segment splitAt(long at, int newId, double bottomDensity) {
         if (at <= gte || at >= lt) {
             throw new IllegalArgumentException("split point " + at + " outside (" + gte + ", " + lt + ")");
         }
-        Segment bottom = new Segment(stream, newId, gte, at, null, false, density);
+        Segment bottom = new Segment(stream, newId, gte, at, null, false, bottomDensity);
         gte = at;
         return bottom;
     }
@@ -112,6 +122,19 @@ public final class Segment {
     /** Estimated objects still unread, from the density read so far (or inherited); NaN when nothing is known. */
     public double estimatedRemaining() {
         return density * (lt - gte);
+    }
+
+    /**
+     * Objects per second in the last page read, or NaN. Items come newest first, so a segment entering a dense
+     * stretch (a spike) shows it here long before its average over everything read catches up.
+     */
+    public double recentDensity() {
+        return recentDensity;
+    }
+
+    /** Whether the last page read was full and more follow: the segment is inside data at least that dense. */
+    public boolean lastPageFull() {
+        return lastPageFull && !done;
     }
 
     public double estimatedPages() {
@@ -148,6 +171,16 @@ public final class Segment {
 
     public double density() {
         return density;
+    }
+
+    /** Objects read by this segment so far. */
+    public long itemsRead() {
+        return itemsRead;
+    }
+
+    /** Seconds this segment has read through (its top down to its cursor). */
+    public long secondsRead() {
+        return secondsRead + (itemsRead > 0 ? 1 : 0);
     }
 
     public boolean inFlight() {

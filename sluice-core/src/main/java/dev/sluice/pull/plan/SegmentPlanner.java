@@ -4,6 +4,7 @@ import dev.sluice.pull.Page;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Decides where a stream's range is cut into segments; the runner decides who fetches them and when. A planner
@@ -23,9 +24,10 @@ public interface SegmentPlanner {
 
     /**
      * Called when a worker is idle and no segment waits to be fetched: returns a new segment split off one of the
-     * live {@code segments}, or empty when nothing is worth splitting.
+     * live {@code segments}, or empty when nothing is worth splitting. {@code streamDensity} gives each stream's
+     * objects per second over all it has read so far (finished segments included), or NaN.
      */
-    Optional<Segment> split(Collection<Segment> segments, SegmentIds ids);
+    Optional<Segment> split(Collection<Segment> segments, ToDoubleFunction<String> streamDensity, SegmentIds ids);
 
     /** The most requests this planner wants in flight, given what Little's law suggests. */
     int maxInFlight(int suggested);

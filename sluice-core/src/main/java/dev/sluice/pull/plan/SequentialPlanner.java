@@ -4,6 +4,7 @@ import dev.sluice.pull.Page;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 
 /** Baseline, for measurement only: one cursor over the whole range of each stream, never split. */
 public final class SequentialPlanner implements SegmentPlanner {
@@ -18,7 +19,8 @@ public final class SequentialPlanner implements SegmentPlanner {
     }
 
     @Override
-    public Optional<Segment> split(Collection<Segment> segments, SegmentIds ids) {
+    public Optional<Segment> split(Collection<Segment> segments, ToDoubleFunction<String> streamDensity,
+            SegmentIds ids) {
         return Optional.empty();
     }
 

@@ -143,19 +143,27 @@ public final class Backfill {
             }
         }
 
-        /** Starts requests until the in-flight target is reached: waiting segments first, then split-off ones. */
+        /**
+         * Starts requests until the in-flight target is reached. Spare capacity beyond the segments waiting to be
+         * fetched is filled with split-off segments first — before the waiting ones go out, so the planner can
+         * split a segment whose answer just arrived without cutting an answer still on the wire.
+         */
         private void fill(ExecutorService workers) {
             int target = targetInFlight();
-            while (inFlight < target) {
-                Segment seg = nextReady();
+            ready.removeIf(s -> s.done() || s.inFlight());
+            int spare = target - inFlight - ready.size();
+            while (spare-- > 0) {
+                Segment seg = planner.split(liveSegments(), stream -> streams.get(stream).density(), () -> nextId++)
+                        .orElse(null);
                 if (seg == null) {
-                    seg = planner.split(liveSegments(), () -> nextId++).orElse(null);
-                    if (seg == null) {
-                        return;
-                    }
-                    streams.get(seg.stream()).segments.add(seg);
-                    LOG.debug("split off {}", seg);
+                    break;
                 }
+                streams.get(seg.stream()).segments.add(seg);
+                ready.add(seg);
+                LOG.debug("split off {}", seg);
+            }
+            Segment seg;
+            while (inFlight < target && (seg = nextReady()) != null) {
                 dispatch(workers, seg);
             }
         }
@@ -210,6 +218,7 @@ public final class Backfill {
                 List<SourceRecord> kept = apply(st, seg, c.page());
                 if (kept.isEmpty()) {
                     stats.wasted.increment();
+                    LOG.debug("no new object from {} (answer of {} items)", seg, c.page().items().size());
                 }
                 records.computeIfAbsent(seg.stream(), k -> new ArrayList<>()).addAll(kept);
                 if (!seg.done()) {
@@ -244,7 +253,10 @@ public final class Backfill {
                     return List.of();
                 }
             }
-            return seg.accept(page);
+            long top = seg.lt();
+            List<SourceRecord> kept = seg.accept(page);
+            st.read(kept.size(), seg.done() ? top - seg.gte() : top - seg.lt());
+            return kept;
         }
 
         private int targetInFlight() {
@@ -301,6 +313,8 @@ public final class Backfill {
         Checkpoint committed;
         long objects;
         String error;
+        private long itemsRead;
+        private long secondsCovered;
 
         StreamState(String name, Checkpoint start) {
             this.name = name;
@@ -317,6 +331,17 @@ public final class Backfill {
             }
             remaining.sort((a, b) -> Long.compare(b.lt(), a.lt()));
             return new Checkpoint(start.range(), remaining);
+        }
+
+        /** Records a page: its new objects and the seconds of the range it showed (all of a finished segment's). */
+        void read(int items, long seconds) {
+            itemsRead += items;
+            secondsCovered += Math.max(0, seconds);
+        }
+
+        /** Objects per second over everything this stream has read, or NaN before anything. */
+        double density() {
+            return secondsCovered == 0 ? Double.NaN : itemsRead / (double) secondsCovered;
         }
 
         void fail(String message) {

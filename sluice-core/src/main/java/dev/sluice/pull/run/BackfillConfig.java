@@ -23,7 +23,7 @@ public record BackfillConfig(int maxConcurrency, double headroom, Backoff backof
     }
 
     public static BackfillConfig defaults() {
-        return new BackfillConfig(64, 1.5, Backoff.defaults(), 1L);
+        return new BackfillConfig(64, 1.25, Backoff.defaults(), 1L);
     }
 
     public BackfillConfig withMaxConcurrency(int n) {
