@@ -1,0 +1,128 @@
+package dev.sluice.cli.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A 1 GiB items stream through {@code sluice serve} running in its own JVM with a 256 MiB heap: the server reads,
+ * offloads and commits it without holding it, and the batch seals.
+ */
+class ServeMemoryBoundTest {
+    private static final String KEY = "sk_test_big_stream";
+    private static final int ITEMS = 2048;
+    private static final int PAYLOAD_CHARS = 530_000; // above the 512 KiB offload threshold: every item is offloaded
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aOneGibStreamPassesThroughA256MibHeap() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = dir.resolve("serve.log");
+        Process server = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "dev.sluice.cli.Main", "serve", "--host", "127.0.0.1", "--port", "0",
+                "--db", "sqlite:" + dir.resolve("serve.db"), "--objects", "file:" + dir.resolve("objects"),
+                "--api-key", KEY))
+                .redirectError(log.toFile()).start();
+        try {
+            int port = awaitPort(server);
+            HttpClient http = HttpClient.newHttpClient();
+            URI base = URI.create("http://127.0.0.1:" + port);
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("/v1/batches"))
+                    .header("Authorization", "Bearer " + KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"expectedCount\":" + ITEMS + "}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String id = new ObjectMapper().readTree(created.body()).get("id").asText();
+
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/batches/" + id + "/items"))
+                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/x-ndjson")
+                    .timeout(Duration.ofMinutes(8))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(GeneratedItems::new)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode body = new ObjectMapper().readTree(r.body());
+            assertThat(body.get("itemsAccepted").asLong()).isEqualTo(ITEMS);
+            assertThat(body.get("sealed").asBoolean()).isTrue();
+            assertThat((long) ITEMS * PAYLOAD_CHARS).isGreaterThan(1L << 30);
+            assertThat(server.isAlive()).isTrue();
+            assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    private static int awaitPort(Process server) throws Exception {
+        Pattern listening = Pattern.compile("listening on http://[^:]+:(\\d+)");
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            Matcher m = listening.matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("sluice serve exited before listening (exit " + server.waitFor() + ")");
+    }
+
+    /** NDJSON items made as they are read: {@value #ITEMS} lines of ~{@value #PAYLOAD_CHARS} bytes each. */
+    static final class GeneratedItems extends InputStream {
+        private static final byte[] FILL = "x".repeat(PAYLOAD_CHARS).getBytes(StandardCharsets.US_ASCII);
+        private int index;
+        private byte[] head = header(0);
+        private int part; // 0 head, 1 fill, 2 tail
+        private int pos;
+
+        private static byte[] header(int i) {
+            return ("{\"index\":" + i + ",\"payload\":\"").getBytes(StandardCharsets.US_ASCII);
+        }
+
+        private static final byte[] TAIL = "\"}\n".getBytes(StandardCharsets.US_ASCII);
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (index >= ITEMS) {
+                return -1;
+            }
+            byte[] src = part == 0 ? head : part == 1 ? FILL : TAIL;
+            int n = Math.min(len, src.length - pos);
+            System.arraycopy(src, pos, b, off, n);
+            pos += n;
+            if (pos == src.length) {
+                pos = 0;
+                if (++part == 3) {
+                    part = 0;
+                    head = header(++index);
+                }
+            }
+            return n;
+        }
+    }
+}
