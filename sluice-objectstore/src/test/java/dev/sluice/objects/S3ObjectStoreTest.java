@@ -5,21 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.file.Path;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import dev.sluice.objects.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -27,42 +20,27 @@ import software.amazon.awssdk.services.s3.S3Client;
  * with AWS v4 signatures required, so the credentials the URL carries are really checked.
  */
 class S3ObjectStoreTest extends ObjectStoreContract {
-    private static final String BUCKET = "sluice-test";
-    private static final String ACCESS_KEY = "sluice-test-access";
-    private static final String SECRET_KEY = "sluice/test+secret";
+    private static final String BUCKET = S3ProxyServer.BUCKET;
+    private static final String ACCESS_KEY = S3ProxyServer.ACCESS_KEY;
+    private static final String SECRET_KEY = S3ProxyServer.SECRET_KEY;
 
     @TempDir
     static Path blobs;
-    static S3Proxy proxy;
+    static S3ProxyServer server;
     static String endpoint;
     static S3Client admin;
     static ObjectStore store;
 
     @BeforeAll
     static void start() throws Exception {
-        proxy = S3Proxy.builder()
-                .blobStore(new FilesystemNio2BlobStore(blobs.toString()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
-                .build();
-        proxy.start();
-        assertThat(proxy.getState()).isEqualTo("STARTED");
-        endpoint = "http://127.0.0.1:" + proxy.getPort();
-        admin = S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(URI.create(endpoint))
-                .region(Region.US_EAST_1)
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build();
-        admin.createBucket(b -> b.bucket(BUCKET));
+        server = S3ProxyServer.start(blobs);
+        endpoint = server.endpoint();
+        admin = server.admin();
         store = ObjectStores.open(url("payloads", ACCESS_KEY, SECRET_KEY));
     }
 
     static String url(String prefix, String accessKey, String secretKey) {
-        return "s3://" + BUCKET + "/" + prefix + "?endpoint=" + endpoint + "&region=us-east-1&path-style=true"
-                + "&access-key=" + URLEncoder.encode(accessKey, UTF_8)
-                + "&secret-key=" + URLEncoder.encode(secretKey, UTF_8);
+        return server.url(prefix, accessKey, secretKey);
     }
 
     @AfterAll
@@ -70,11 +48,8 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         if (store != null) {
             store.close();
         }
-        if (admin != null) {
-            admin.close();
-        }
-        if (proxy != null) {
-            proxy.stop();
+        if (server != null) {
+            server.close();
         }
     }
 
