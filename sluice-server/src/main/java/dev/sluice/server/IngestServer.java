@@ -3,6 +3,7 @@ package dev.sluice.server;
 import dev.sluice.ingest.BatchStore;
 import dev.sluice.objects.ObjectStore;
 import dev.sluice.server.batches.BatchExpiry;
+import dev.sluice.server.batches.BatchIngest;
 import dev.sluice.server.batches.BatchRoutes;
 import dev.sluice.server.http.ApiKeys;
 import dev.sluice.time.Clock;
@@ -32,7 +33,8 @@ public final class IngestServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private IngestServer(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock) {
-        BatchRoutes batches = new BatchRoutes(store, objects, new ApiKeys(config.apiKeys()), config, offloads, metrics);
+        BatchIngest ingest = new BatchIngest(store, objects, config, offloads, metrics);
+        BatchRoutes batches = new BatchRoutes(ingest, objects, new ApiKeys(config.apiKeys()));
         this.expiry = new BatchExpiry(store, objects, config.batchTtl(), clock);
         this.server = WebServer.builder()
                 .host(config.host())
