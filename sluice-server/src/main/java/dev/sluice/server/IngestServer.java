@@ -3,8 +3,10 @@ package dev.sluice.server;
 import dev.sluice.ingest.BatchStore;
 import dev.sluice.objects.ObjectStore;
 import dev.sluice.server.batches.BatchExpiry;
+import dev.sluice.server.batches.BatchIngest;
 import dev.sluice.server.batches.BatchRoutes;
 import dev.sluice.server.http.ApiKeys;
+import dev.sluice.server.trigger.TriggerSurface;
 import dev.sluice.time.Clock;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
@@ -18,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP service: push-ingest batches, {@code /healthz} and {@code /metrics} (Prometheus), on Helidon's
+ * The HTTP service: push-ingest batches (native and trigger.dev-compatible), {@code /healthz} and {@code /metrics} (Prometheus), on Helidon's
  * webserver (a virtual thread per request). Owns the offload executor and the expiry sweep; the store and object
  * store are the caller's.
  */
@@ -32,7 +34,10 @@ public final class IngestServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private IngestServer(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock) {
-        BatchRoutes batches = new BatchRoutes(store, objects, new ApiKeys(config.apiKeys()), config, offloads, metrics);
+        BatchIngest ingest = new BatchIngest(store, objects, config, offloads, metrics);
+        ApiKeys keys = new ApiKeys(config.apiKeys());
+        BatchRoutes batches = new BatchRoutes(ingest, objects, keys);
+        TriggerSurface trigger = new TriggerSurface(ingest, objects, keys, clock);
         this.expiry = new BatchExpiry(store, objects, config.batchTtl(), clock);
         this.server = WebServer.builder()
                 .host(config.host())
@@ -44,6 +49,7 @@ public final class IngestServer implements AutoCloseable {
                     r.get("/metrics", (req, res) -> res.header(HeaderNames.CONTENT_TYPE,
                             "text/plain; version=0.0.4; charset=utf-8").send(metrics.scrape()));
                     batches.register(r);
+                    trigger.register(r);
                 })
                 .build();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("batch-expiry").factory());

@@ -12,22 +12,18 @@ import dev.sluice.objects.ObjectStore;
 import dev.sluice.server.ServerConfig;
 import dev.sluice.server.http.ApiError;
 import dev.sluice.server.http.ApiKeys;
+import dev.sluice.server.http.Handlers;
 import dev.sluice.server.http.Responses;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 
 /**
  * The native batch API: {@code POST /v1/batches}, {@code POST /v1/batches/{id}/items} (NDJSON, streamed),
@@ -40,27 +36,18 @@ public final class BatchRoutes {
     /** Missing ranges listed in one answer at most; {@code missingTruncated} says when there are more. */
     static final int MISSING_LIMIT = 100;
 
+    private final BatchIngest ingest;
     private final BatchStore store;
     private final ObjectStore objects;
     private final ApiKeys keys;
     private final ServerConfig config;
-    private final ExecutorService offloadExecutor;
-    private final Counter accepted;
-    private final Counter deduplicated;
-    private final Counter failedItems;
-    private final Counter sealed;
 
-    public BatchRoutes(BatchStore store, ObjectStore objects, ApiKeys keys, ServerConfig config,
-            ExecutorService offloadExecutor, MeterRegistry metrics) {
-        this.store = store;
+    public BatchRoutes(BatchIngest ingest, ObjectStore objects, ApiKeys keys) {
+        this.ingest = ingest;
+        this.store = ingest.store();
         this.objects = objects;
         this.keys = keys;
-        this.config = config;
-        this.offloadExecutor = offloadExecutor;
-        this.accepted = Counter.builder("sluice_ingest_items").tag("result", "accepted").register(metrics);
-        this.deduplicated = Counter.builder("sluice_ingest_items").tag("result", "deduplicated").register(metrics);
-        this.failedItems = Counter.builder("sluice_ingest_items").tag("result", "failed").register(metrics);
-        this.sealed = Counter.builder("sluice_ingest_batches_sealed").register(metrics);
+        this.config = ingest.config();
     }
 
     public void register(HttpRules rules) {
@@ -70,24 +57,13 @@ public final class BatchRoutes {
                 .get("/v1/batches/{id}/items", guarded(this::list));
     }
 
-    /** A handler whose {@link ApiError}s become JSON answers after the body is drained. */
-    interface Handler {
-        void handle(ServerRequest req, ServerResponse res) throws Exception;
-    }
-
-    io.helidon.webserver.http.Handler guarded(Handler h) {
-        return (req, res) -> {
-            try {
-                h.handle(req, res);
-            } catch (ApiError e) {
-                Responses.error(req, res, e, config.maxDrainBytes());
-            }
-        };
+    private io.helidon.webserver.http.Handler guarded(Handlers.Throwing h) {
+        return Handlers.guarded(h, config.maxDrainBytes());
     }
 
     private void create(ServerRequest req, ServerResponse res) throws IOException {
         String owner = keys.authenticate(req);
-        JsonNode body = readJsonObject(req);
+        JsonNode body = Handlers.readJsonObject(req, 1024 * 1024, "{\"expectedCount\": 100}");
         JsonNode count = body.get("expectedCount");
         if (count == null || !count.canConvertToLong() || !count.isIntegralNumber()) {
             throw new ApiError(400, "BAD_REQUEST", "expectedCount must be an integer");
@@ -118,42 +94,16 @@ public final class BatchRoutes {
     private void items(ServerRequest req, ServerResponse res) throws Exception {
         String owner = keys.authenticate(req);
         Batch batch = batchOf(req, owner);
-        HttpMediaType type = req.headers().contentType().orElse(null);
-        String mime = type == null ? "" : type.mediaType().text().toLowerCase(Locale.ROOT);
-        if (!mime.equals("application/x-ndjson") && !mime.equals("application/jsonl")) {
-            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
-                    "items must be sent as Content-Type: application/x-ndjson, was '" + (type == null ? "" : type.text()) + "'");
-        }
-        if (batch.status() == Batch.Status.EXPIRED) {
-            throw new ApiError(410, "BATCH_EXPIRED", "batch " + batch.id() + " expired before it was complete");
-        }
-        ItemStream.Outcome outcome;
-        try (InputStream in = req.content().inputStream()) {
-            if (batch.sealed()) {
-                // Nothing is taken again; the lines are read so the client is answered only after it finished.
-                outcome = new ItemStream.Outcome(0, countLines(in), 0, 0);
-            } else {
-                outcome = new ItemStream(store, objects, batch, config.offloadThresholdBytes(), config.maxItemBytes(),
-                        config.ingestConcurrency(), offloadExecutor).run(in);
-            }
-        }
-        accepted.increment(outcome.accepted());
-        deduplicated.increment(outcome.deduplicated());
-        failedItems.increment(outcome.failed());
-        boolean sealedNow = !batch.sealed() && store.trySeal(batch.id());
-        if (sealedNow) {
-            sealed.increment();
-        }
-        Batch after = store.find(batch.id()).orElse(batch);
+        BatchIngest.Result r = ingest.ingest(req, batch, ItemForm.NATIVE);
         ObjectNode out = Responses.JSON.createObjectNode();
         out.put("id", batch.id());
-        out.put("itemsAccepted", outcome.accepted());
-        out.put("itemsDeduplicated", outcome.deduplicated());
-        out.put("itemsFailed", outcome.failed());
-        out.put("sealed", after.sealed());
-        out.put("enqueuedCount", store.counts(batch.id()).total());
+        out.put("itemsAccepted", r.accepted());
+        out.put("itemsDeduplicated", r.deduplicated());
+        out.put("itemsFailed", r.failed());
+        out.put("sealed", r.sealed());
+        out.put("enqueuedCount", r.enqueuedCount());
         out.put("expectedCount", batch.expectedCount());
-        if (!after.sealed()) {
+        if (!r.sealed()) {
             putMissing(out, batch.id());
         }
         Responses.json(res, 200, out);
@@ -219,12 +169,7 @@ public final class BatchRoutes {
     }
 
     private Batch batchOf(ServerRequest req, String owner) {
-        String id = req.path().pathParameters().get("id");
-        Optional<Batch> b = store.find(id);
-        if (b.isEmpty() || !b.get().owner().equals(owner)) {
-            throw ApiError.notFound("no batch " + id);
-        }
-        return b.get();
+        return ingest.owned(req.path().pathParameters().get("id"), owner);
     }
 
     private ObjectNode describe(Batch b) {
@@ -261,25 +206,6 @@ public final class BatchRoutes {
         }
     }
 
-    private JsonNode readJsonObject(ServerRequest req) throws IOException {
-        byte[] body;
-        try (InputStream in = req.content().inputStream()) {
-            body = in.readNBytes(1024 * 1024 + 1);
-            if (body.length > 1024 * 1024) {
-                throw new ApiError(413, "BODY_TOO_LARGE", "a batch's create request must be under 1 MiB");
-            }
-        }
-        try {
-            JsonNode node = Responses.JSON.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw ApiError.badRequest("the body must be a JSON object like {\"expectedCount\": 100}");
-            }
-            return node;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiError.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
     private static long queryLong(ServerRequest req, String name, long dflt, long min, long max) {
         Optional<String> v = req.query().first(name).asOptional();
         if (v.isEmpty()) {
@@ -296,21 +222,5 @@ public final class BatchRoutes {
         }
     }
 
-    private static long countLines(InputStream in) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        long lines = 0;
-        boolean open = false;
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            for (int i = 0; i < n; i++) {
-                if (buf[i] == '\n') {
-                    lines += open ? 1 : 0;
-                    open = false;
-                } else if (buf[i] != '\r' && buf[i] != ' ') {
-                    open = true;
-                }
-            }
-        }
-        return lines + (open ? 1 : 0);
-    }
+
 }

@@ -11,6 +11,7 @@ import dev.sluice.ingest.NdjsonReader;
 import dev.sluice.ingest.ParsedLine;
 import dev.sluice.objects.ObjectStore;
 import dev.sluice.server.http.ApiError;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Takes one request's NDJSON items into a batch: reads lines as they arrive, offloads large payloads to the object
- * store with bounded concurrency, and stores items in group commits (many per transaction).
+ * Takes one request's NDJSON items into a batch: reads lines as they arrive, stores each in the surface's
+ * {@link ItemForm}, offloads large payloads to the object store (and checks objects the client uploaded itself) with
+ * bounded concurrency, and stores items in group commits (many per transaction).
  *
  * <p>What must stay true: every item is stored by the store's one-statement insert, so an index is stored at most
  * once however many streams race; a payload reaches the object store before the row that references it; what was
@@ -43,6 +45,7 @@ final class ItemStream {
     private final BatchStore store;
     private final ObjectStore objects;
     private final Batch batch;
+    private final ItemForm form;
     private final int offloadThreshold;
     private final int maxItemBytes;
     private final Semaphore offloads;
@@ -59,11 +62,12 @@ final class ItemStream {
     private long lines;
     private boolean closedUnderUs;
 
-    ItemStream(BatchStore store, ObjectStore objects, Batch batch, int offloadThreshold, int maxItemBytes,
-            int concurrency, ExecutorService executor) {
+    ItemStream(BatchStore store, ObjectStore objects, Batch batch, ItemForm form, int offloadThreshold,
+            int maxItemBytes, int concurrency, ExecutorService executor) {
         this.store = store;
         this.objects = objects;
         this.batch = batch;
+        this.form = form;
         this.offloadThreshold = offloadThreshold;
         this.maxItemBytes = maxItemBytes;
         this.concurrency = concurrency;
@@ -106,22 +110,47 @@ final class ItemStream {
     }
 
     private void take(IngestItem item) throws InterruptedException {
-        String payload = item.payload() == null ? "null" : item.payload();
+        switch (form.of(item)) {
+            case ItemForm.Json json -> takeJson(item, json.text());
+            case ItemForm.ObjectRef ref -> inBackground(item, () -> {
+                // The client uploaded it already; the row may only point at an object that is there.
+                objects.get(ref.key()).close();
+                return ItemRecord.offloaded(item.index(), ref.key(), ref.bytes());
+            });
+        }
+    }
+
+    private void takeJson(IngestItem item, String payload) throws InterruptedException {
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= offloadThreshold) {
             add(ItemRecord.inline(item.index(), payload, bytes.length), bytes.length);
             return;
         }
+        String key = objectKey(batch.id(), item.index());
+        inBackground(item, () -> {
+            objects.put(key, bytes);
+            return ItemRecord.offloaded(item.index(), key, bytes.length);
+        });
+    }
+
+    /** Object-store work for one item, at most {@code concurrency} at a time; its record joins the next group. */
+    private interface ObjectWork {
+        ItemRecord run() throws IOException;
+    }
+
+    private void inBackground(IngestItem item, ObjectWork work) throws InterruptedException {
         ApiError e = offloadError.get();
         if (e != null) {
             throw e;
         }
         offloads.acquire();
-        String key = objectKey(batch.id(), item.index());
         executor.execute(() -> {
             try {
-                objects.put(key, bytes);
-                offloaded.add(ItemRecord.offloaded(item.index(), key, bytes.length));
+                offloaded.add(work.run());
+            } catch (FileNotFoundException ex) {
+                offloadError.compareAndSet(null, new ApiError(422, "OBJECT_NOT_FOUND", "line " + item.line()
+                        + ": item " + item.index() + " references an object that was not uploaded: "
+                        + ex.getMessage(), item.line(), item.index()));
             } catch (IOException | RuntimeException ex) {
                 offloadError.compareAndSet(null, new ApiError(503, "OBJECT_STORE_UNAVAILABLE",
                         "could not store the payload of index " + item.index() + " in " + objects.describe() + ": "

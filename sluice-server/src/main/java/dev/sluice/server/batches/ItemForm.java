@@ -1,0 +1,34 @@
+package dev.sluice.server.batches;
+
+import dev.sluice.ingest.IngestItem;
+
+/**
+ * How one API surface turns a parsed line into what is stored for its index. The native API stores the
+ * {@code payload} as sent; another surface may wrap it in an envelope, or point at an object the client already
+ * uploaded. Called on the request's thread; refuses a line by throwing {@link dev.sluice.server.http.ApiError}.
+ */
+@FunctionalInterface
+public interface ItemForm {
+
+    /** The stored form of {@code item}. */
+    Stored of(IngestItem item);
+
+    /** What is stored for one index. */
+    sealed interface Stored permits Json, ObjectRef {
+    }
+
+    /** JSON text, stored inline or offloaded to the object store by size like any payload. */
+    record Json(String text) implements Stored {
+    }
+
+    /**
+     * An object already in the store, referenced as it is; it is checked to exist before the row is written.
+     *
+     * @param bytes the object's size as the client declared it
+     */
+    record ObjectRef(String key, long bytes) implements Stored {
+    }
+
+    /** The native form: the payload exactly as sent ({@code null} when the line has none). */
+    ItemForm NATIVE = item -> new Json(item.payload() == null ? "null" : item.payload());
+}
