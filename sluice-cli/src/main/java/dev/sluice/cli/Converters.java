@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.store.DatabaseUrl;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -53,6 +54,15 @@ public final class Converters {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
                     "'" + text + "' is not a time (epoch seconds, 2024-01-31 or 2024-01-31T12:00:00Z)");
+        }
+    }
+
+    /** What {@code --db} names; a bad URL's error says so. */
+    public static DatabaseUrl databaseUrl(String text) {
+        try {
+            return DatabaseUrl.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--db: " + e.getMessage());
         }
     }
 

@@ -4,7 +4,6 @@ import dev.sluice.cli.Converters;
 import dev.sluice.pull.run.Backfill;
 import dev.sluice.pull.run.BackfillResult;
 import dev.sluice.source.stripe.StripeListSource;
-import dev.sluice.store.DatabaseUrl;
 import dev.sluice.time.Clock;
 import java.io.PrintStream;
 import java.net.URI;
@@ -92,7 +91,7 @@ public final class BackfillStripeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StripeBackfill.Options options = new StripeBackfill.Options(parseBaseUrl(baseUrl), apiKey,
-                resolveResources(resources), parseDb(db), rps, maxConcurrency, planner, since, until, job, restart,
+                resolveResources(resources), Converters.databaseUrl(db), rps, maxConcurrency, planner, since, until, job, restart,
                 requestTimeout, maxAttempts);
         return execute(options, json, quiet, System.out, System.err);
     }
@@ -151,14 +150,6 @@ public final class BackfillStripeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--base-url must be an http(s) URL like https://api.stripe.com, was '"
                     + text + "'");
-        }
-    }
-
-    static DatabaseUrl parseDb(String text) {
-        try {
-            return DatabaseUrl.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--db: " + e.getMessage());
         }
     }
 

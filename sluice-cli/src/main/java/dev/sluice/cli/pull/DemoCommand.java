@@ -1,5 +1,6 @@
 package dev.sluice.cli.pull;
 
+import dev.sluice.cli.Converters;
 import dev.sluice.sim.stripe.StripeSimConfig;
 import dev.sluice.sim.stripe.StripeSimulator;
 import java.net.URI;
@@ -58,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
                         sim.baseUrl(), objects, profile, String.join(", ", resources), fmt(rps), latencyMs);
             }
             StripeBackfill.Options options = new StripeBackfill.Options(URI.create(sim.baseUrl()), "sk_test_sluice_demo",
-                    resources, BackfillStripeCommand.parseDb(db), rps, 64, planner, null, null, "demo", true,
+                    resources, Converters.databaseUrl(db), rps, 64, planner, null, null, "demo", true,
                     Duration.ofSeconds(30), 8);
             int code = BackfillStripeCommand.execute(options, json, false, System.out, System.err);
             if (!json) {

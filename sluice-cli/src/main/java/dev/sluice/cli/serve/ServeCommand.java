@@ -78,12 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config = ServerConfig.defaults(keys).withPort(host, port)
                 .withLimits(ingestConcurrency, maxItemBytes, offloadThreshold, maxBatchItems, batchTtl);
-        DatabaseUrl url;
-        try {
-            url = DatabaseUrl.parse(db);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--db: " + e.getMessage());
-        }
+        DatabaseUrl url = Converters.databaseUrl(db);
         ObjectStore store;
         try {
             store = ObjectStores.open(objects);

@@ -3,6 +3,7 @@ package dev.sluice.cli.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.cli.Converters;
 import dev.sluice.pull.Remainder;
 import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
@@ -25,12 +26,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DatabaseUrl url;
-        try {
-            url = DatabaseUrl.parse(db);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--db: " + e.getMessage());
-        }
+        DatabaseUrl url = Converters.databaseUrl(db);
         if (url.file().isPresent() && !url.file().get().toFile().exists()) {
             throw new IllegalArgumentException("--db: no database at " + url.file().get() + " (nothing has run there yet)");
         }
