@@ -44,6 +44,10 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--scenarios", paramLabel = "small,large", description = "Default: small,large.")
     String scenarios;
 
+    @Option(names = "--modes", paramLabel = "a,b", description = "Modes to run: limit, sluice, per-item. "
+            + "Default: all three (limit_ratio needs limit).")
+    String modes;
+
     @Option(names = "--small-items", paramLabel = "N", description = "Default: 100000 (with --quick: 20000).")
     Integer smallItems;
 
@@ -110,7 +114,14 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     /** The flags as a validated plan; every message names its flag. */
     IngestBench.Plan plan() {
-        List<String> names = scenarios == null ? ALL_SCENARIOS : csv(scenarios);
+        List<String> names = scenarios == null ? ALL_SCENARIOS : csv(scenarios, "--scenarios");
+        List<String> modeList = modes == null ? IngestBench.MODES : csv(modes, "--modes");
+        for (String m : modeList) {
+            if (!IngestBench.MODES.contains(m)) {
+                throw new IllegalArgumentException("--modes must name limit, sluice or per-item; '" + m
+                        + "' is none of them");
+            }
+        }
         for (String n : names) {
             if (!ALL_SCENARIOS.contains(n)) {
                 throw new IllegalArgumentException("--scenarios must name small or large; '" + n + "' is neither");
@@ -148,14 +159,14 @@ public final class BenchIngestCommand implements Callable<Integer> {
             list.add(n.equals("small") ? new IngestBench.Scenario("small", small, smallBytes, false)
                     : new IngestBench.Scenario("large", large, largeBytes, true));
         }
-        return new IngestBench.Plan(list, url, !noWarmup, seed);
+        return new IngestBench.Plan(list, modeList, url, !noWarmup, seed);
     }
 
-    private static List<String> csv(String text) {
+    private static List<String> csv(String text, String flag) {
         List<String> items = List.copyOf(new LinkedHashSet<>(Arrays.stream(text.split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList()));
         if (items.isEmpty()) {
-            throw new IllegalArgumentException("--scenarios names nothing");
+            throw new IllegalArgumentException(flag + " names nothing");
         }
         return items;
     }

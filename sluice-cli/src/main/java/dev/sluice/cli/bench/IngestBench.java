@@ -61,7 +61,7 @@ import org.postgresql.PGConnection;
  *       {@link FileObjectStore#put} of the same payloads with 10 threads (no rows). No HTTP.</li>
  * </ul>
  *
- * <p>Before the measured runs, each mode runs once unmeasured on a small slice, so the first measured run does not
+ * <p>Before the measured runs, each mode runs once unmeasured on a slice ({@link #warmupSlice}), so the first measured run does not
  * pay for class loading and JIT compilation. The HTTP client, the server and the database driver share this JVM
  * and its cores.
  */
@@ -85,12 +85,14 @@ public final class IngestBench {
      * @param scenarios the scenarios, in order
      * @param db        a PostgreSQL server URL on which each mode gets its own new database, or an SQLite URL whose
      *                  directory holds each mode's new file, or {@code null} for SQLite files in the temp directory
+     * @param modes     the modes to run (always in the order limit, sluice, per-item)
      * @param warmup    run each mode once unmeasured on a small slice first
      * @param seed      seed of the payloads' filler
      */
-    public record Plan(List<Scenario> scenarios, DatabaseUrl db, boolean warmup, long seed) {
+    public record Plan(List<Scenario> scenarios, List<String> modes, DatabaseUrl db, boolean warmup, long seed) {
         public Plan {
             scenarios = List.copyOf(scenarios);
+            modes = MODES.stream().filter(modes::contains).toList();
         }
 
         public DatabaseUrl.Kind kind() {
@@ -120,10 +122,8 @@ public final class IngestBench {
             for (Scenario s : plan.scenarios()) {
                 IngestPayloads payloads = new IngestPayloads(s.payloadBytes(), plan.seed());
                 if (plan.warmup()) {
-                    Scenario slice = new Scenario(s.name(), s.offloaded() ? Math.min(s.items(), 10)
-                            : Math.min(s.items(), 5_000), s.payloadBytes(), s.offloaded());
-                    for (String mode : MODES) {
-                        IngestRun w = runOne(slice, mode, payloads, work);
+                    for (String mode : plan.modes()) {
+                        IngestRun w = runOne(warmupSlice(s, mode), mode, payloads, work);
                         if (!w.complete()) {
                             progress.accept(w);
                             all.add(w);
@@ -131,7 +131,7 @@ public final class IngestBench {
                     }
                 }
                 List<IngestRun> runs = new ArrayList<>();
-                for (String mode : MODES) {
+                for (String mode : plan.modes()) {
                     IngestRun r = runOne(s, mode, payloads, work);
                     runs.add(r);
                 }
@@ -147,6 +147,16 @@ public final class IngestBench {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /**
+     * The unmeasured slice a mode first runs: enough items for the JIT to compile the hot paths (HTTP, NDJSON,
+     * JSON, JDBC binds), few enough for one transaction per item to stay short.
+     */
+    static Scenario warmupSlice(Scenario s, String mode) {
+        int items = s.offloaded() ? Math.min(s.items(), 20)
+                : Math.min(s.items(), mode.equals("per-item") ? 2_000 : 20_000);
+        return new Scenario(s.name(), items, s.payloadBytes(), s.offloaded());
     }
 
     private IngestRun runOne(Scenario s, String mode, IngestPayloads payloads, Path work) {

@@ -59,7 +59,7 @@ public final class IngestReport {
             j.put("scenario", r.scenario());
             j.put("mode", r.mode());
             j.put("items", r.items());
-            j.put("seconds", round(r.seconds(), 3));
+            j.put("seconds", round(r.seconds(), 6));
             j.put("items_per_s", round(r.itemsPerSecond(), 1));
             j.put("mb_per_s", round(r.mbPerSecond(), 2));
             if (Double.isNaN(r.limitRatio())) {
