@@ -128,7 +128,7 @@ public final class IngestReport {
             s.append('\n');
             for (Target t : targets) {
                 s.append(String.format(Locale.ROOT, "- %s: %s = %s (target ≥ %s): %s%n", t.scenario(), t.check(),
-                        Double.isNaN(t.value()) ? "n/a" : String.format(Locale.ROOT, "%.2f", t.value()),
+                        Double.isNaN(t.value()) ? "n/a" : String.format(Locale.ROOT, "%.3f", t.value()),
                         t.target() == Math.rint(t.target()) ? String.valueOf((long) t.target()) : String.valueOf(t.target()),
                         Double.isNaN(t.value()) ? "not measured" : t.met() ? "met" : "**missed**"));
             }
