@@ -1,0 +1,588 @@
+package dev.sluice.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.ingest.Batch;
+import dev.sluice.ingest.ItemRecord;
+import dev.sluice.objects.FileObjectStore;
+import dev.sluice.server.IngestServer;
+import dev.sluice.server.ServerConfig;
+import dev.sluice.store.Database;
+import dev.sluice.store.DatabaseUrl;
+import dev.sluice.store.JdbcBatchStore;
+import dev.sluice.time.Clock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.postgresql.PGConnection;
+
+/**
+ * Runs the ingest bench: for each scenario, the modes {@code limit}, {@code sluice} and {@code per-item}, each on a
+ * fresh database (a new SQLite file, or a new PostgreSQL database dropped afterwards) and a fresh
+ * {@link FileObjectStore} in a temp directory, each followed by a check that every index was stored exactly once.
+ *
+ * <ul>
+ *   <li>{@code sluice}: {@link IngestServer} with its default limits on 127.0.0.1 (an ephemeral port), one
+ *       {@code POST /v1/batches} and one chunked NDJSON {@code POST /v1/batches/{id}/items} holding every item,
+ *       generated while it is sent ({@code BodyPublishers.ofInputStream}). Timed from the create to the answer.</li>
+ *   <li>{@code per-item}: the original system's way — 10 threads, each item its own {@link JdbcBatchStore#write}
+ *       (one transaction); a large payload is put in the object store first. No HTTP.</li>
+ *   <li>{@code limit}: PostgreSQL {@code COPY … FROM STDIN} of the same rows into {@code sluice_batch_items}, or for
+ *       SQLite multi-row {@code INSERT}s of 500 rows in one transaction; for the offloaded scenario, raw
+ *       {@link FileObjectStore#put} of the same payloads with 10 threads (no rows). No HTTP.</li>
+ * </ul>
+ *
+ * <p>Before the measured runs, each mode runs once unmeasured on a slice ({@link #warmupSlice}), so the first measured run does not
+ * pay for class loading and JIT compilation. The HTTP client, the server and the database driver share this JVM
+ * and its cores.
+ */
+public final class IngestBench {
+    static final String OWNER = "sk_bench_ingest_owner";
+    static final int CONCURRENCY = 10;
+    static final int LIMIT_ROWS_PER_INSERT = 500;
+    static final List<String> MODES = List.of("limit", "sluice", "per-item");
+
+    /**
+     * One scenario: {@code items} payloads of {@code payloadBytes} bytes each.
+     *
+     * @param offloaded whether the server's default threshold sends these payloads to the object store
+     */
+    public record Scenario(String name, int items, int payloadBytes, boolean offloaded) {
+    }
+
+    /**
+     * What to run.
+     *
+     * @param scenarios the scenarios, in order
+     * @param db        a PostgreSQL server URL on which each mode gets its own new database, or an SQLite URL whose
+     *                  directory holds each mode's new file, or {@code null} for SQLite files in the temp directory
+     * @param modes     the modes to run (always in the order limit, sluice, per-item)
+     * @param warmup    run each mode once unmeasured on a small slice first
+     * @param seed      seed of the payloads' filler
+     */
+    public record Plan(List<Scenario> scenarios, List<String> modes, DatabaseUrl db, boolean warmup, long seed) {
+        public Plan {
+            scenarios = List.copyOf(scenarios);
+            modes = MODES.stream().filter(modes::contains).toList();
+        }
+
+        public DatabaseUrl.Kind kind() {
+            return db == null ? DatabaseUrl.Kind.SQLITE : db.kind();
+        }
+    }
+
+    private final Plan plan;
+    private final Consumer<IngestRun> progress;
+    private final ServerConfig serverConfig =
+            ServerConfig.defaults(List.of(OWNER)).withPort("127.0.0.1", 0);
+
+    public IngestBench(Plan plan, Consumer<IngestRun> progress) {
+        this.plan = plan;
+        this.progress = progress;
+    }
+
+    /** The server settings the {@code sluice} mode runs with (the defaults of {@code sluice serve}). */
+    public ServerConfig serverConfig() {
+        return serverConfig;
+    }
+
+    public List<IngestRun> run() throws IOException {
+        Path work = Files.createTempDirectory("sluice-bench-ingest-");
+        try {
+            List<IngestRun> all = new ArrayList<>();
+            for (Scenario s : plan.scenarios()) {
+                IngestPayloads payloads = new IngestPayloads(s.payloadBytes(), plan.seed());
+                if (plan.warmup()) {
+                    for (String mode : plan.modes()) {
+                        IngestRun w = runOne(warmupSlice(s, mode), mode, payloads, work);
+                        if (!w.complete()) {
+                            progress.accept(w);
+                            all.add(w);
+                        }
+                    }
+                }
+                List<IngestRun> runs = new ArrayList<>();
+                for (String mode : plan.modes()) {
+                    IngestRun r = runOne(s, mode, payloads, work);
+                    runs.add(r);
+                }
+                double limit = runs.stream().filter(r -> r.mode().equals("limit") && r.complete())
+                        .mapToDouble(IngestRun::itemsPerSecond).findFirst().orElse(Double.NaN);
+                for (IngestRun r : runs) {
+                    IngestRun withRatio = r.withLimitRatio(r.complete() ? r.itemsPerSecond() / limit : Double.NaN);
+                    progress.accept(withRatio);
+                    all.add(withRatio);
+                }
+            }
+            return all;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /**
+     * The unmeasured slice a mode first runs: enough items for the JIT to compile the hot paths (HTTP, NDJSON,
+     * JSON, JDBC binds), few enough for one transaction per item to stay short.
+     */
+    static Scenario warmupSlice(Scenario s, String mode) {
+        int items = s.offloaded() ? Math.min(s.items(), 20)
+                : Math.min(s.items(), mode.equals("per-item") ? 2_000 : 20_000);
+        return new Scenario(s.name(), items, s.payloadBytes(), s.offloaded());
+    }
+
+    private IngestRun runOne(Scenario s, String mode, IngestPayloads payloads, Path work) {
+        String label = s.name() + "_" + mode.replace("-", "") + "_" + shortId();
+        Path objectsDir = work.resolve("objects-" + label);
+        System.gc();
+        RssMeter rss = null;
+        try {
+            FileObjectStore objects = new FileObjectStore(objectsDir);
+            if (mode.equals("limit") && s.offloaded()) {
+                rss = RssMeter.start();
+                double seconds = limitObjects(s, payloads, objects);
+                double peak = rss.stopMb();
+                String failure = verifyObjects(objects, "limit", s.items(), s.payloadBytes());
+                return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), seconds, Double.NaN, peak,
+                        failure == null, failure);
+            }
+            DatabaseUrl url = freshDatabase(label, work);
+            try {
+                try (Database db = Database.open(url)) {
+                    JdbcBatchStore store = new JdbcBatchStore(db, Clock.system());
+                    rss = RssMeter.start();
+                    Timed t = switch (mode) {
+                        case "sluice" -> sluice(s, payloads, store, objects);
+                        case "per-item" -> perItem(s, payloads, store, objects);
+                        case "limit" -> limitRows(s, payloads, store, db);
+                        default -> throw new IllegalArgumentException("no mode " + mode);
+                    };
+                    double peak = rss.stopMb();
+                    String failure = verifyRows(db, t.batchId(), s, objects, mode.equals("sluice"));
+                    return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), t.seconds(), Double.NaN, peak,
+                            failure == null, failure);
+                }
+            } finally {
+                dropDatabase(url);
+            }
+        } catch (Exception e) {
+            double peak = rss == null ? 0 : rss.stopMb();
+            return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), 0, Double.NaN, peak, false,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            if (rss != null) {
+                rss.close();
+            }
+            deleteTree(objectsDir);
+        }
+    }
+
+    private record Timed(String batchId, double seconds) {
+    }
+
+    // ---- sluice: the real server over HTTP
+
+    private Timed sluice(Scenario s, IngestPayloads payloads, JdbcBatchStore store, FileObjectStore objects)
+            throws IOException, InterruptedException {
+        ObjectMapper json = new ObjectMapper();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (IngestServer server = IngestServer.start(serverConfig, store, objects, Clock.system())) {
+            URI base = URI.create("http://127.0.0.1:" + server.port());
+            long start = System.nanoTime();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("/v1/batches"))
+                    .header("Authorization", "Bearer " + OWNER)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"expectedCount\":" + s.items() + "}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                throw new IllegalStateException("POST /v1/batches answered " + created.statusCode() + ": "
+                        + created.body());
+            }
+            String id = json.readTree(created.body()).path("id").asText();
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("/v1/batches/" + id + "/items"))
+                    .header("Authorization", "Bearer " + OWNER)
+                    .header("Content-Type", "application/x-ndjson")
+                    .timeout(Duration.ofMinutes(30))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> payloads.ndjson(s.items())))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("POST /v1/batches/" + id + "/items answered " + answer.statusCode()
+                        + ": " + answer.body());
+            }
+            JsonNode out = json.readTree(answer.body());
+            if (out.path("itemsAccepted").asLong() != s.items() || !out.path("sealed").asBoolean()) {
+                throw new IllegalStateException("the server accepted " + out.path("itemsAccepted").asLong() + " of "
+                        + s.items() + " items and answered sealed=" + out.path("sealed").asBoolean() + ": "
+                        + abbreviate(answer.body()));
+            }
+            return new Timed(id, seconds);
+        } finally {
+            http.close();
+        }
+    }
+
+    // ---- per-item: one transaction per item, 10 at a time
+
+    private Timed perItem(Scenario s, IngestPayloads payloads, JdbcBatchStore store, FileObjectStore objects)
+            throws Exception {
+        long start = System.nanoTime();
+        String id = store.create(OWNER, s.items(), null, null).batch().id();
+        AtomicLong next = new AtomicLong();
+        try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY)) {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < CONCURRENCY; w++) {
+                workers.add(pool.submit(() -> {
+                    for (long i = next.getAndIncrement(); i < s.items(); i = next.getAndIncrement()) {
+                        byte[] p = payloads.payload(i);
+                        ItemRecord r;
+                        if (s.offloaded()) {
+                            String key = objectKey(id, i);
+                            objects.put(key, p);
+                            r = ItemRecord.offloaded(i, key, p.length);
+                        } else {
+                            r = ItemRecord.inline(i, new String(p, StandardCharsets.US_ASCII), p.length);
+                        }
+                        store.write(id, List.of(r));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+        }
+        if (!store.trySeal(id)) {
+            throw new IllegalStateException("batch " + id + " did not seal after every item was written");
+        }
+        return new Timed(id, (System.nanoTime() - start) / 1e9);
+    }
+
+    // ---- limit: the database's bulk path, or the object store's raw writes
+
+    private Timed limitRows(Scenario s, IngestPayloads payloads, JdbcBatchStore store, Database db)
+            throws SQLException, IOException {
+        String id = store.create(OWNER, s.items(), null, null).batch().id();
+        long now = System.currentTimeMillis();
+        long start = System.nanoTime();
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            if (plan.kind() == DatabaseUrl.Kind.POSTGRESQL) {
+                String created = OffsetDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC).toString();
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY sluice_batch_items (batch_id, idx, payload,"
+                        + " object_key, payload_bytes, error_code, error_message, created_at) FROM STDIN",
+                        copyRows(id, s.items(), payloads, created));
+            } else {
+                insertRows(c, id, s.items(), payloads, now);
+            }
+            c.commit();
+        }
+        return new Timed(id, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** COPY text format rows; payloads hold no tab, newline or backslash (see {@link IngestPayloads}). */
+    private static InputStream copyRows(String id, long count, IngestPayloads payloads, String created) {
+        return new InputStream() {
+            private long next;
+            private byte[] row = new byte[0];
+            private int pos;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int n = 0;
+                while (n < len) {
+                    if (pos == row.length) {
+                        if (next == count) {
+                            break;
+                        }
+                        long i = next++;
+                        byte[] head = (id + "\t" + i + "\t").getBytes(StandardCharsets.US_ASCII);
+                        byte[] tail = ("\t\\N\t" + payloads.bytes() + "\t\\N\t\\N\t" + created + "\n")
+                                .getBytes(StandardCharsets.US_ASCII);
+                        row = new byte[head.length + payloads.bytes() + tail.length];
+                        System.arraycopy(head, 0, row, 0, head.length);
+                        System.arraycopy(payloads.payload(i), 0, row, head.length, payloads.bytes());
+                        System.arraycopy(tail, 0, row, head.length + payloads.bytes(), tail.length);
+                        pos = 0;
+                    }
+                    int k = Math.min(len - n, row.length - pos);
+                    System.arraycopy(row, pos, b, off + n, k);
+                    pos += k;
+                    n += k;
+                }
+                return n == 0 && len > 0 ? -1 : n;
+            }
+        };
+    }
+
+    private static void insertRows(Connection c, String id, int count, IngestPayloads payloads, long now)
+            throws SQLException {
+        PreparedStatement full = null;
+        try {
+            for (int from = 0; from < count; from += LIMIT_ROWS_PER_INSERT) {
+                int rows = Math.min(LIMIT_ROWS_PER_INSERT, count - from);
+                PreparedStatement ps = rows == LIMIT_ROWS_PER_INSERT && full != null ? full
+                        : c.prepareStatement(plainInsert(rows));
+                int p = 1;
+                for (int i = from; i < from + rows; i++) {
+                    ps.setString(p++, id);
+                    ps.setLong(p++, i);
+                    ps.setString(p++, new String(payloads.payload(i), StandardCharsets.US_ASCII));
+                    ps.setString(p++, null);
+                    ps.setLong(p++, payloads.bytes());
+                    ps.setString(p++, null);
+                    ps.setString(p++, null);
+                    ps.setLong(p++, now);
+                }
+                ps.executeUpdate();
+                if (rows == LIMIT_ROWS_PER_INSERT) {
+                    full = ps;
+                } else {
+                    ps.close();
+                }
+            }
+        } finally {
+            if (full != null) {
+                full.close();
+            }
+        }
+    }
+
+    private static String plainInsert(int rows) {
+        StringBuilder sb = new StringBuilder("INSERT INTO sluice_batch_items (batch_id, idx, payload, object_key,"
+                + " payload_bytes, error_code, error_message, created_at) VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sb.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
+        }
+        return sb.toString();
+    }
+
+    private double limitObjects(Scenario s, IngestPayloads payloads, FileObjectStore objects) throws Exception {
+        AtomicLong next = new AtomicLong();
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY)) {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < CONCURRENCY; w++) {
+                workers.add(pool.submit(() -> {
+                    for (long i = next.getAndIncrement(); i < s.items(); i = next.getAndIncrement()) {
+                        objects.put(objectKey("limit", i), payloads.payload(i));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The server's key layout ({@code batches/<batch>/<index>}), so every mode writes the same directory shape. */
+    static String objectKey(String batchId, long index) {
+        return "batches/" + batchId + "/" + index;
+    }
+
+    // ---- checks
+
+    /**
+     * {@code null} if the batch holds every index {@code 0..items-1} exactly once with the right payload size (and,
+     * offloaded, a reference to an object of that size), and (for the server) is sealed; else what is wrong.
+     */
+    static String verifyRows(Database db, String batchId, Scenario s, FileObjectStore objects, boolean sealed)
+            throws SQLException, IOException {
+        try (Connection c = db.dataSource().getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COUNT(DISTINCT idx), MIN(idx),"
+                    + " MAX(idx), COALESCE(SUM(payload_bytes), 0), COUNT(object_key), COUNT(error_code),"
+                    + " COUNT(payload) FROM sluice_batch_items WHERE batch_id = ?")) {
+                ps.setString(1, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long count = rs.getLong(1);
+                    long distinct = rs.getLong(2);
+                    long min = rs.getLong(3);
+                    long max = rs.getLong(4);
+                    long bytes = rs.getLong(5);
+                    long refs = rs.getLong(6);
+                    long errors = rs.getLong(7);
+                    long inline = rs.getLong(8);
+                    if (count != s.items() || distinct != s.items() || (count > 0 && (min != 0 || max != s.items() - 1))) {
+                        return String.format(Locale.ROOT, "batch %s holds %d rows, %d distinct indexes in [%d, %d];"
+                                + " expected exactly the %d indexes 0..%d", batchId, count, distinct, min, max,
+                                s.items(), s.items() - 1);
+                    }
+                    if (bytes != (long) s.items() * s.payloadBytes()) {
+                        return "batch " + batchId + " payload bytes sum to " + bytes + ", expected "
+                                + (long) s.items() * s.payloadBytes();
+                    }
+                    if (errors != 0) {
+                        return "batch " + batchId + " holds " + errors + " failed items";
+                    }
+                    long wantRefs = s.offloaded() ? s.items() : 0;
+                    if (refs != wantRefs || inline != s.items() - wantRefs) {
+                        return "batch " + batchId + " has " + refs + " offloaded and " + inline
+                                + " inline payloads; expected " + wantRefs + " offloaded";
+                    }
+                }
+            }
+            if (s.offloaded()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT idx, object_key FROM sluice_batch_items WHERE batch_id = ? ORDER BY idx")) {
+                    ps.setString(1, batchId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Path f = objects.root().resolve(rs.getString(2));
+                            if (!Files.isRegularFile(f) || Files.size(f) != s.payloadBytes()) {
+                                return "item " + rs.getLong(1) + " of batch " + batchId + " refers to object "
+                                        + rs.getString(2) + ", which is missing or not " + s.payloadBytes() + " bytes";
+                            }
+                        }
+                    }
+                }
+            }
+            if (sealed) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT status FROM sluice_batches WHERE id = ?")) {
+                    ps.setString(1, batchId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        String status = rs.next() ? rs.getString(1) : "missing";
+                        if (!status.equals(Batch.Status.SEALED.wire())) {
+                            return "batch " + batchId + " is " + status + ", not sealed";
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    static String verifyObjects(FileObjectStore objects, String batchId, int items, int bytes) throws IOException {
+        for (long i = 0; i < items; i++) {
+            Path f = objects.root().resolve(objectKey(batchId, i));
+            if (!Files.isRegularFile(f) || Files.size(f) != bytes) {
+                return "object " + objectKey(batchId, i) + " is missing or not " + bytes + " bytes";
+            }
+        }
+        try (Stream<Path> all = Files.list(objects.root().resolve(objectKey(batchId, 0)).getParent())) {
+            long n = all.count();
+            if (n != items) {
+                return "the object store holds " + n + " objects, expected " + items;
+            }
+        }
+        return null;
+    }
+
+    // ---- databases
+
+    private DatabaseUrl freshDatabase(String label, Path work) {
+        if (plan.kind() == DatabaseUrl.Kind.SQLITE) {
+            Path dir = plan.db() == null ? work : plan.db().file().orElseThrow().toAbsolutePath().getParent();
+            return DatabaseUrl.sqlite(dir.resolve("sluice-bench-" + label + ".db"));
+        }
+        String name = "sluice_bench_" + label.toLowerCase(Locale.ROOT);
+        try (Connection c = connect(plan.db()); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("--db: cannot create database " + name + " on " + plan.db() + ": "
+                    + e.getMessage(), e);
+        }
+        return plan.db().withDatabase(name);
+    }
+
+    private void dropDatabase(DatabaseUrl url) {
+        if (url.kind() == DatabaseUrl.Kind.SQLITE) {
+            Path f = url.file().orElseThrow();
+            for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+                try {
+                    Files.deleteIfExists(Path.of(f + suffix));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete " + f + suffix, e);
+                }
+            }
+            return;
+        }
+        String name = url.database().orElseThrow();
+        try (Connection c = connect(plan.db()); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop bench database " + name + " on " + plan.db()
+                    + " (drop it by hand): " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(DatabaseUrl url) throws SQLException {
+        Properties props = new Properties();
+        url.user().ifPresent(u -> props.setProperty("user", u));
+        url.password().ifPresent(p -> props.setProperty("password", p));
+        return DriverManager.getConnection(url.jdbcUrl(), props);
+    }
+
+    /** Checks that the PostgreSQL server of {@code url} can be reached and can create databases. */
+    static void checkServer(DatabaseUrl url) {
+        if (url.kind() != DatabaseUrl.Kind.POSTGRESQL) {
+            return;
+        }
+        try (Connection c = connect(url); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            if (!rs.next() || !rs.getBoolean(1)) {
+                throw new IllegalArgumentException("--db: the user of " + url + " may not create databases; the bench"
+                        + " creates a fresh one per mode");
+            }
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("--db: cannot connect to " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String shortId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "…";
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("sluice: could not remove " + root + ": " + e.getMessage());
+        }
+    }
+}

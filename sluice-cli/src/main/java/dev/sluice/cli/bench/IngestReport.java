@@ -1,0 +1,147 @@
+package dev.sluice.cli.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.server.ServerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The ingest bench's results as JSON and as a Markdown table, with the issue's targets checked (not asserted). */
+public final class IngestReport {
+    static final String RSS_NOTE = "peak_rss_mb is the whole JVM's (server, HTTP client, JDBC driver, JIT and GC "
+            + "share one process), from /proc/self/status VmHWM/VmRSS during the run";
+
+    /**
+     * One target of the issue.
+     *
+     * @param value {@code NaN} when a run it needs is missing or incomplete
+     */
+    public record Target(String scenario, String check, double value, double target) {
+        public boolean met() {
+            return value >= target;
+        }
+    }
+
+    private IngestReport() {
+    }
+
+    public static ObjectNode json(MachineInfo machine, IngestBench.Plan plan, ServerConfig server, String dbLabel,
+            List<IngestRun> runs) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode o = mapper.createObjectNode();
+        o.put("bench", "ingest");
+        ObjectNode m = o.putObject("machine");
+        m.put("cores", machine.cores());
+        m.put("memory_gb", machine.memoryGb());
+        m.put("java", machine.java());
+        m.put("os", machine.os());
+        m.put("date", machine.date().toString());
+        ObjectNode p = o.putObject("params");
+        p.put("db", dbLabel);
+        ArrayNode scenarios = p.putArray("scenarios");
+        for (IngestBench.Scenario s : plan.scenarios()) {
+            scenarios.addObject().put("scenario", s.name()).put("items", s.items())
+                    .put("payload_bytes", s.payloadBytes()).put("offloaded", s.offloaded());
+        }
+        p.put("ingest_concurrency", server.ingestConcurrency());
+        p.put("offload_threshold_bytes", server.offloadThresholdBytes());
+        p.put("per_item_concurrency", IngestBench.CONCURRENCY);
+        p.put("warmup", plan.warmup());
+        p.put("seed", plan.seed());
+        p.put("mb", "10^6 payload bytes");
+        p.put("rss", RSS_NOTE);
+        ArrayNode rs = o.putArray("runs");
+        for (IngestRun r : runs) {
+            ObjectNode j = rs.addObject();
+            j.put("scenario", r.scenario());
+            j.put("mode", r.mode());
+            j.put("items", r.items());
+            j.put("seconds", round(r.seconds(), 6));
+            j.put("items_per_s", round(r.itemsPerSecond(), 1));
+            j.put("mb_per_s", round(r.mbPerSecond(), 2));
+            if (Double.isNaN(r.limitRatio())) {
+                j.putNull("limit_ratio");
+            } else {
+                j.put("limit_ratio", round(r.limitRatio(), 3));
+            }
+            j.put("peak_rss_mb", round(r.peakRssMb(), 1));
+            j.put("complete", r.complete());
+            if (r.failure() != null) {
+                j.put("failure", r.failure());
+            }
+        }
+        ArrayNode ts = o.putArray("targets");
+        for (Target t : targets(runs)) {
+            ObjectNode j = ts.addObject();
+            j.put("scenario", t.scenario());
+            j.put("check", t.check());
+            if (Double.isNaN(t.value())) {
+                j.putNull("value");
+            } else {
+                j.put("value", round(t.value(), 3));
+            }
+            j.put("target", t.target());
+            j.put("met", t.met());
+        }
+        return o;
+    }
+
+    /** The issue's targets: small ≥ 0.5× limit and ≥ 10× per-item; large ≥ 0.7× the raw object-store speed. */
+    public static List<Target> targets(List<IngestRun> runs) {
+        List<Target> out = new ArrayList<>();
+        if (find(runs, "small", "sluice").isPresent() || find(runs, "small", "limit").isPresent()) {
+            double sluice = rate(runs, "small", "sluice");
+            out.add(new Target("small", "sluice / limit", sluice / rate(runs, "small", "limit"), 0.5));
+            out.add(new Target("small", "sluice / per-item", sluice / rate(runs, "small", "per-item"), 10));
+        }
+        if (find(runs, "large", "sluice").isPresent() || find(runs, "large", "limit").isPresent()) {
+            out.add(new Target("large", "sluice / limit (raw object store)",
+                    rate(runs, "large", "sluice") / rate(runs, "large", "limit"), 0.7));
+        }
+        return out;
+    }
+
+    private static Optional<IngestRun> find(List<IngestRun> runs, String scenario, String mode) {
+        return runs.stream().filter(r -> r.scenario().equals(scenario) && r.mode().equals(mode)).findFirst();
+    }
+
+    private static double rate(List<IngestRun> runs, String scenario, String mode) {
+        return find(runs, scenario, mode).filter(IngestRun::complete).map(IngestRun::itemsPerSecond)
+                .orElse(Double.NaN);
+    }
+
+    public static String markdown(List<IngestRun> runs) {
+        StringBuilder s = new StringBuilder();
+        s.append("| scenario | mode | items | seconds | items/s | MB/s | limit ratio | peak RSS MB | complete |\n");
+        s.append("|---|---|--:|--:|--:|--:|--:|--:|---|\n");
+        for (IngestRun r : runs) {
+            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.0f | %.1f | %s | %.0f | %s |%n",
+                    r.scenario(), r.mode(), r.items(), r.seconds(), r.itemsPerSecond(), r.mbPerSecond(),
+                    Double.isNaN(r.limitRatio()) ? "–" : String.format(Locale.ROOT, "%.2f", r.limitRatio()),
+                    r.peakRssMb(), r.complete() ? "yes" : "**no**"));
+        }
+        List<Target> targets = targets(runs);
+        if (!targets.isEmpty()) {
+            s.append('\n');
+            for (Target t : targets) {
+                s.append(String.format(Locale.ROOT, "- %s: %s = %s (target ≥ %s): %s%n", t.scenario(), t.check(),
+                        Double.isNaN(t.value()) ? "n/a" : String.format(Locale.ROOT, "%.3f", t.value()),
+                        t.target() == Math.rint(t.target()) ? String.valueOf((long) t.target()) : String.valueOf(t.target()),
+                        Double.isNaN(t.value()) ? "not measured" : t.met() ? "met" : "**missed**"));
+            }
+        }
+        s.append("\n").append(RSS_NOTE).append(".\n");
+        return s.toString();
+    }
+
+    private static double round(double v, int digits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return v;
+        }
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

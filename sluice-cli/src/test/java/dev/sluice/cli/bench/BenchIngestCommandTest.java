@@ -1,0 +1,108 @@
+package dev.sluice.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ingest bench end to end on a tiny scenario against SQLite: correctness only (every run stored every item
+ * exactly once, the report's fields are there and consistent). No timing assertions: those are what it measures.
+ */
+class BenchIngestCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void tinyRunIsCompleteAndReported() throws Exception {
+        Path json = dir.resolve("ingest.json");
+        int code = Main.run("bench", "ingest", "--small-items", "500", "--large-items", "5", "--large-bytes",
+                String.valueOf(600 * 1024), "--no-warmup", "--json", json.toString());
+        assertThat(code).isZero();
+
+        JsonNode report = JSON.readTree(json.toFile());
+        assertThat(report.path("bench").asText()).isEqualTo("ingest");
+        JsonNode machine = report.path("machine");
+        assertThat(machine.path("cores").asInt()).isPositive();
+        for (String field : List.of("memory_gb", "java", "os", "date")) {
+            assertThat(machine.has(field)).as(field).isTrue();
+        }
+        JsonNode runs = report.path("runs");
+        assertThat(runs.size()).isEqualTo(6);
+        Set<String> seen = new HashSet<>();
+        for (JsonNode run : runs) {
+            String scenario = run.path("scenario").asText();
+            String mode = run.path("mode").asText();
+            String name = scenario + "/" + mode;
+            seen.add(name);
+            assertThat(run.path("complete").asBoolean()).as(name).isTrue();
+            long items = scenario.equals("small") ? 500 : 5;
+            int bytes = scenario.equals("small") ? 300 : 600 * 1024;
+            assertThat(run.path("items").asLong()).as(name).isEqualTo(items);
+            double seconds = run.path("seconds").asDouble();
+            assertThat(seconds).as(name).isPositive();
+            double perS = run.path("items_per_s").asDouble();
+            assertThat(perS).as(name).isCloseTo(items / seconds, org.assertj.core.data.Percentage.withPercentage(2));
+            assertThat(run.path("mb_per_s").asDouble()).as(name)
+                    .isCloseTo(perS * bytes / 1e6, org.assertj.core.data.Percentage.withPercentage(2));
+            assertThat(run.path("limit_ratio").isNumber()).as(name).isTrue();
+            if (mode.equals("limit")) {
+                assertThat(run.path("limit_ratio").asDouble()).as(name).isEqualTo(1.0);
+            } else {
+                assertThat(run.path("limit_ratio").asDouble()).as(name).isPositive();
+            }
+            assertThat(run.path("peak_rss_mb").asDouble()).as(name).isPositive();
+        }
+        assertThat(seen).containsExactlyInAnyOrder("small/limit", "small/sluice", "small/per-item", "large/limit",
+                "large/sluice", "large/per-item");
+        assertThat(report.path("targets").size()).isEqualTo(3);
+        assertThat(report.path("params").path("offload_threshold_bytes").asInt()).isEqualTo(512 * 1024);
+    }
+
+    @Test
+    void badFlagsAreNamed() {
+        assertThat(Main.run("bench", "ingest", "--scenarios", "medium")).isEqualTo(2);
+        assertThat(Main.run("bench", "ingest", "--modes", "sluice,bulk")).isEqualTo(2);
+        assertThat(Main.run("bench", "ingest", "--small-items", "0")).isEqualTo(2);
+        // at the offload threshold a "large" item would be stored inline
+        assertThat(Main.run("bench", "ingest", "--large-bytes", String.valueOf(512 * 1024))).isEqualTo(2);
+        assertThat(Main.run("bench", "ingest", "--db", "mysql://x")).isEqualTo(2);
+    }
+
+    @Test
+    void payloadsHaveTheirSizeAndStreamAsNdjson() throws Exception {
+        IngestPayloads p = new IngestPayloads(300, 7);
+        for (long i : new long[] {0, 9, 12_345, Long.MAX_VALUE}) {
+            byte[] payload = p.payload(i);
+            assertThat(payload).hasSize(300);
+            JsonNode node = JSON.readTree(payload);
+            assertThat(node.path("n").asLong()).isEqualTo(i);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = p.ndjson(1_000)) {
+            byte[] buf = new byte[777]; // reads end mid-line
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+            }
+        }
+        String[] lines = out.toString(StandardCharsets.US_ASCII).split("\n");
+        assertThat(lines).hasSize(1_000);
+        for (int i = 0; i < lines.length; i++) {
+            JsonNode line = JSON.readTree(lines[i]);
+            assertThat(line.path("index").asInt()).isEqualTo(i);
+            assertThat(JSON.writeValueAsString(line.path("payload"))).hasSize(300);
+        }
+    }
+}
