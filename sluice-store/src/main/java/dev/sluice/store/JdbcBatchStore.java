@@ -208,6 +208,9 @@ public final class JdbcBatchStore implements BatchStore {
     }
 
     private int insert(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
+        if (dialect.kind() == DatabaseUrl.Kind.POSTGRESQL) {
+            return insertUnnest(c, batchId, rows, now);
+        }
         int accepted = 0;
         PreparedStatement full = null;
         try {
@@ -232,6 +235,45 @@ public final class JdbcBatchStore implements BatchStore {
             }
         }
         return accepted;
+    }
+
+    /**
+     * PostgreSQL: the whole group in one statement, one array per column. Measured by {@code sluice bench ingest}:
+     * multi-row {@code VALUES} with 4,000 binds per statement ran at ~45k rows/s, bounded by planning and binding;
+     * {@code unnest} of arrays avoids both.
+     */
+    private int insertUnnest(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
+        int n = rows.size();
+        Long[] idx = new Long[n];
+        String[] payload = new String[n];
+        String[] objectKey = new String[n];
+        Long[] bytes = new Long[n];
+        String[] errorCode = new String[n];
+        String[] errorMessage = new String[n];
+        for (int i = 0; i < n; i++) {
+            ItemRecord r = rows.get(i);
+            idx[i] = r.index();
+            payload[i] = r.payload();
+            objectKey[i] = r.objectKey();
+            bytes[i] = r.payloadBytes();
+            errorCode[i] = r.errorCode();
+            errorMessage[i] = r.errorMessage();
+        }
+        String sql = "INSERT INTO sluice_batch_items (" + ITEM_COLUMNS + ") SELECT ?::text, u.idx, u.payload, u.object_key,"
+                + " u.payload_bytes, u.error_code, u.error_message, ?::timestamptz FROM unnest(?::bigint[], ?::text[], ?::text[],"
+                + " ?::bigint[], ?::text[], ?::text[]) AS u(idx, payload, object_key, payload_bytes, error_code,"
+                + " error_message) ON CONFLICT (batch_id, idx) DO NOTHING";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, batchId);
+            dialect.bindInstant(ps, 2, now);
+            ps.setArray(3, c.createArrayOf("bigint", idx));
+            ps.setArray(4, c.createArrayOf("text", payload));
+            ps.setArray(5, c.createArrayOf("text", objectKey));
+            ps.setArray(6, c.createArrayOf("bigint", bytes));
+            ps.setArray(7, c.createArrayOf("text", errorCode));
+            ps.setArray(8, c.createArrayOf("text", errorMessage));
+            return ps.executeUpdate();
+        }
     }
 
     private static String insertItems(int rows) {

@@ -18,7 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,7 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>What must stay true: every item is stored by the store's one-statement insert, so an index is stored at most
  * once however many streams race; a payload reaches the object store before the row that references it; what was
  * committed before a bad line stays committed; memory is bounded by one line, {@code concurrency} offloads in flight
- * and one group of at most {@link #GROUP_ITEMS} items or {@link #GROUP_BYTES} bytes.
+ * and two groups of at most {@link #GROUP_ITEMS} items or {@link #GROUP_BYTES} bytes each: one being committed in the
+ * background while the next fills (measured: a synchronous commit left the reader idle for most of a request). At
+ * most one commit is in flight, so groups commit in order, and the stream waits for it before it answers or throws.
  *
  * <p>Not thread-safe: one per request, run on the request's thread.
  */
@@ -60,7 +65,8 @@ final class ItemStream {
     private long deduplicated;
     private long failed;
     private long lines;
-    private boolean closedUnderUs;
+    private volatile boolean closedUnderUs;
+    private Future<long[]> commitInFlight;
 
     ItemStream(BatchStore store, ObjectStore objects, Batch batch, ItemForm form, int offloadThreshold,
             int maxItemBytes, int concurrency, ExecutorService executor) {
@@ -101,6 +107,7 @@ final class ItemStream {
             awaitOffloads();
             collectOffloaded();
             flush();
+            awaitCommit();
         }
         ApiError e = offloadError.get();
         if (e != null) {
@@ -183,24 +190,59 @@ final class ItemStream {
         offloads.release(concurrency);
     }
 
-    /** Commits the items gathered so far: good ones and failed ones apart, so each count is exact. */
-    private void flush() {
-        accepted += write(group);
-        failed += write(failedGroup);
+    /**
+     * Hands the items gathered so far to a background commit, after the previous one has finished: good and failed
+     * items in separate writes, so each count is exact.
+     */
+    private void flush() throws InterruptedException {
+        List<ItemRecord> good = List.copyOf(group);
+        List<ItemRecord> bad = List.copyOf(failedGroup);
+        group.clear();
+        failedGroup.clear();
         groupBytes = 0;
+        if (good.isEmpty() && bad.isEmpty()) {
+            return;
+        }
+        awaitCommit();
+        FutureTask<long[]> commit = new FutureTask<>(() -> {
+            long[] dedup = new long[1];
+            long newGood = write(good, dedup);
+            long newFailed = write(bad, dedup);
+            return new long[] {newGood, newFailed, dedup[0]};
+        });
+        executor.execute(commit);
+        commitInFlight = commit;
     }
 
-    /** Stores {@code items} in one transaction and empties the list; returns how many were new. */
-    private long write(List<ItemRecord> items) {
+    /** Waits for the commit in flight and counts it; rethrows what it threw. */
+    private void awaitCommit() throws InterruptedException {
+        Future<long[]> commit = commitInFlight;
+        if (commit == null) {
+            return;
+        }
+        commitInFlight = null;
+        try {
+            long[] r = commit.get();
+            accepted += r[0];
+            failed += r[1];
+            deduplicated += r[2];
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Stores {@code items} in one transaction; returns how many were new and adds the rest to {@code dedup[0]}. */
+    private long write(List<ItemRecord> items, long[] dedup) {
         if (items.isEmpty()) {
             return 0;
         }
-        List<ItemRecord> toWrite = List.copyOf(items);
-        items.clear();
         if (!closedUnderUs) {
             try {
-                BatchStore.WriteResult w = store.write(batch.id(), toWrite);
-                deduplicated += w.deduplicated();
+                BatchStore.WriteResult w = store.write(batch.id(), items);
+                dedup[0] += w.deduplicated();
                 return w.accepted();
             } catch (IllegalStateException notOpen) {
                 Batch now = store.find(batch.id()).orElse(batch);
@@ -211,7 +253,7 @@ final class ItemStream {
                 closedUnderUs = true;
             }
         }
-        deduplicated += toWrite.size();
+        dedup[0] += items.size();
         return 0;
     }
 
