@@ -63,6 +63,11 @@ class PayloadBytesTest {
             {"index":2,"payload":1,"payload":{}}
             {"index":99999999999999999999,"payload":"x"}
             ["index",1]
+            {"index":1,"payload":"raw	tab"}
+            {"index":1,"payload":"bad \\x escape","t":1}
+            {"index":1,"payload":"bad \\u12G4 escape"}
+            {"index":1,"payload":{"a":"raw	tab"}}
+            {"index":1,"payload":{"a":"\\q"}}
             """)
     void errorsAreTheTextPathsErrors(String text) throws IOException {
         Line line = readOne(text);
