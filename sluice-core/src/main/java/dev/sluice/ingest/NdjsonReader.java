@@ -2,12 +2,9 @@ package dev.sluice.ingest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -19,9 +16,13 @@ import java.util.Objects;
  *   <li>Lines end at {@code \n}; one trailing {@code \r} is stripped, so CRLF works. A last line without a newline
  *       counts. Blank lines (empty, or only spaces and tabs) are skipped, but their numbers are counted, so every
  *       line number matches what an editor shows.</li>
- *   <li>A line is decoded as a whole, strictly as UTF-8 (malformed input is reported, never replaced): bad bytes
- *       give {@link Line.Kind#INVALID_UTF8} with the offset of the first bad byte. Reading may go on to the next
- *       line; stopping is the caller's choice.</li>
+ *   <li>A line is checked as a whole, strictly as UTF-8 (malformed input is reported, never replaced), on its bytes
+ *       and without decoding it ({@link Utf8}): bad bytes give {@link Line.Kind#INVALID_UTF8} with the offset of the
+ *       first bad byte, the same offset a strict {@link java.nio.charset.CharsetDecoder} reports. Reading may go on
+ *       to the next line; stopping is the caller's choice.</li>
+ *   <li>A record is handed out as bytes, not as a {@link String}: {@link Line#bytes()} is this reader's line buffer,
+ *       <b>valid only until the next call to {@link #next()}</b>, which reuses it (the old {@link Line} then refuses
+ *       to give its bytes rather than give wrong ones). {@link Line#text()} decodes it on demand.</li>
  *   <li>A line longer than {@code maxLineBytes} gives {@link Line.Kind#OVERSIZED} with its full length. It is never
  *       held whole: past the limit its bytes are counted and dropped until the next {@code \n}; only its first
  *       {@value #PREFIX_BYTES} bytes (or fewer) are kept, to find its top-level {@code "index"} with
@@ -30,7 +31,8 @@ import java.util.Objects;
  *
  * <p><b>Memory:</b> one read buffer ({@value #BUFFER_BYTES} bytes) plus one line buffer that grows by doubling up to
  * {@code max(maxLineBytes + 1, prefix)} bytes (the {@code + 1} holds a {@code \r} before it is stripped) and is
- * reused for every line; plus the decoded {@link String} of the current record, which the caller owns. Nothing
+ * reused for every line. No per-line copy is made; a caller that asks for {@link Line#text()} owns that
+ * {@link String}. Nothing
  * depends on the length of the stream or of any one line.
  *
  * <p>Not thread-safe: one reader per request. The reader does not close the stream.
@@ -45,14 +47,18 @@ public final class NdjsonReader {
     private final int prefixBytes;
     private final int keepBytes;
     private final byte[] buffer;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long NEWLINES = ONES * '\n';
 
     private int position;
     private int limit;
     private boolean endOfStream;
     private long lineNumber;
+    /** Counts calls to {@link #next()}: a {@link Line}'s bytes are valid while it is unchanged. */
+    private long generation;
 
     /** The current line's first {@code min(length, keepBytes)} bytes. */
     private byte[] line = new byte[0];
@@ -88,6 +94,7 @@ public final class NdjsonReader {
 
     /** The next non-blank line, or {@code null} at the end of the stream. */
     public Line next() throws IOException {
+        generation++;
         while (true) {
             if (!readLine()) {
                 return null;
@@ -112,6 +119,11 @@ public final class NdjsonReader {
         return lineNumber;
     }
 
+    /** Which call to {@link #next()} this is: the lines of earlier calls have lost their bytes. */
+    long generation() {
+        return generation;
+    }
+
     /** The most bytes the line buffer ever held: at most {@code max(maxLineBytes + 1, prefix)}. */
     int lineBufferHighWater() {
         return highWater;
@@ -129,7 +141,7 @@ public final class NdjsonReader {
             if (position == limit && !fill()) {
                 return length > 0;
             }
-            int newline = indexOf((byte) '\n', position, limit);
+            int newline = indexOfNewline(position, limit);
             int end = newline < 0 ? limit : newline;
             int count = end - position;
             if (count > 0) {
@@ -179,9 +191,20 @@ public final class NdjsonReader {
         kept += n;
     }
 
-    private int indexOf(byte target, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (buffer[i] == target) {
+    /** The first {@code \n} in {@code buffer[from, to)}, or -1; eight bytes at a time. */
+    private int indexOfNewline(int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(buffer, i) ^ NEWLINES;
+            // Flags the zero bytes of x (the newlines). Borrows can only flag bytes above a real zero, so the lowest
+            // flag, the first byte in memory order, is always a newline.
+            long zeros = (x - ONES) & ~x & HIGHS;
+            if (zeros != 0) {
+                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (buffer[i] == '\n') {
                 return i;
             }
         }
@@ -198,18 +221,10 @@ public final class NdjsonReader {
     }
 
     private Line decode(int size) {
-        ByteBuffer bytes = ByteBuffer.wrap(line, 0, size);
-        // UTF-8 never decodes to more chars than bytes.
-        CharBuffer chars = CharBuffer.allocate(size);
-        decoder.reset();
-        CoderResult result = decoder.decode(bytes, chars, true);
-        if (!result.isError()) {
-            result = decoder.flush(chars);
+        int bad = Utf8.firstInvalid(line, 0, size);
+        if (bad >= 0) {
+            return Line.invalidUtf8(lineNumber, size, bad);
         }
-        if (result.isError()) {
-            return Line.invalidUtf8(lineNumber, size, bytes.position());
-        }
-        chars.flip();
-        return Line.record(lineNumber, size, chars.toString());
+        return Line.record(lineNumber, size, line, this, generation);
     }
 }

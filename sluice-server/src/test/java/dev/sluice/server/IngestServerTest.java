@@ -250,6 +250,29 @@ class IngestServerTest {
 
     @ParameterizedTest
     @MethodSource("dev.sluice.store.testing.TestDatabases#kinds")
+    void offloadedPayloadsAreTheBytesAsSentAndTheThresholdCountsBytes(DatabaseUrl.Kind kind) throws Exception {
+        start(kind, 100);
+        String id = create(3);
+        // Non-ASCII, escapes and whitespace inside; 42 characters but 122 bytes; a small non-ASCII string inline.
+        String object = "{\"s\" : \"é𝄞 \\\"q\\\" \\u00e9\", \"pad\":\"" + "ü".repeat(60) + "\" , \"n\":[1 ,2.50]}";
+        String string = "\"" + "€".repeat(40) + "\"";
+        String small = "\"ü€\"";
+        JsonNode r = items(id, "{\"index\":0,\"payload\": " + object + " }\n{\"payload\":" + string
+                + ",\"index\":1}\n{\"index\":2,\"payload\":" + small + "}\n");
+        assertThat(r.get("sealed").asBoolean()).as(r.toString()).isTrue();
+        try (var in = objects.get("batches/" + id + "/0")) {
+            assertThat(in.readAllBytes()).isEqualTo(object.getBytes(StandardCharsets.UTF_8));
+        }
+        try (var in = objects.get("batches/" + id + "/1")) {
+            assertThat(in.readAllBytes()).isEqualTo(string.getBytes(StandardCharsets.UTF_8));
+        }
+        JsonNode refs = JSON.readTree(get("/v1/batches/" + id + "/items", KEY).body());
+        assertThat(refs.get("items").get(1).get("payloadRef").asText()).isEqualTo("batches/" + id + "/1");
+        assertThat(refs.get("items").get(2).get("payload").asText()).isEqualTo("ü€");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.sluice.store.testing.TestDatabases#kinds")
     void twoStreamsRacingForOneBatchStoreEachIndexOnceAndSealOnce(DatabaseUrl.Kind kind) throws Exception {
         start(kind, 1024);
         int n = 2000;

@@ -14,11 +14,19 @@ public interface ItemForm {
     Stored of(IngestItem item);
 
     /** What is stored for one index. */
-    sealed interface Stored permits Json, ObjectRef {
+    sealed interface Stored permits Json, JsonBytes, ObjectRef {
     }
 
     /** JSON text, stored inline or offloaded to the object store by size like any payload. */
     record Json(String text) implements Stored {
+    }
+
+    /**
+     * JSON as UTF-8 bytes (e.g. a payload exactly as the client sent it), stored like {@link Json} without being
+     * turned into a {@link String} first: offloaded as these bytes, decoded only to be stored inline. The array is
+     * not copied; nothing may change it afterwards.
+     */
+    record JsonBytes(byte[] utf8) implements Stored {
     }
 
     /**
@@ -30,5 +38,5 @@ public interface ItemForm {
     }
 
     /** The native form: the payload exactly as sent ({@code null} when the line has none). */
-    ItemForm NATIVE = item -> new Json(item.payload() == null ? "null" : item.payload());
+    ItemForm NATIVE = item -> item.payloadBytes() == null ? new Json("null") : new JsonBytes(item.payloadBytes());
 }

@@ -118,7 +118,8 @@ final class ItemStream {
 
     private void take(IngestItem item) throws InterruptedException {
         switch (form.of(item)) {
-            case ItemForm.Json json -> takeJson(item, json.text());
+            case ItemForm.Json json -> takeJson(item, json.text().getBytes(StandardCharsets.UTF_8), json.text());
+            case ItemForm.JsonBytes json -> takeJson(item, json.utf8(), null);
             case ItemForm.ObjectRef ref -> inBackground(item, () -> {
                 // The client uploaded it already; the row may only point at an object that is there.
                 objects.get(ref.key()).close();
@@ -127,9 +128,13 @@ final class ItemStream {
         }
     }
 
-    private void takeJson(IngestItem item, String payload) throws InterruptedException {
-        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+    /**
+     * Stores {@code bytes} inline (as text: {@code text}, or the bytes decoded when it is {@code null}) or offloads
+     * them as they are, by size. A large payload is never turned into a {@link String}.
+     */
+    private void takeJson(IngestItem item, byte[] bytes, String text) throws InterruptedException {
         if (bytes.length <= offloadThreshold) {
+            String payload = text != null ? text : new String(bytes, StandardCharsets.UTF_8);
             add(ItemRecord.inline(item.index(), payload, bytes.length), bytes.length);
             return;
         }

@@ -1,5 +1,7 @@
 package dev.sluice.server.trigger;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.ingest.IngestItem;
@@ -47,13 +49,18 @@ final class TriggerItemForm implements ItemForm {
         if (hasOptions && STORE_TYPE.equals(options.path("payloadType").asText(null))) {
             return reference(item, options);
         }
-        StringBuilder sb = new StringBuilder(64 + (item.payload() == null ? 0 : item.payload().length()));
-        sb.append("{\"task\":").append(task);
-        if (item.payload() != null) {
-            sb.append(",\"payload\":").append(item.payload());
+        // Built as bytes: the payload goes in as the client sent it, never decoded to a String.
+        byte[] payload = item.payloadBytes();
+        byte[] head = ("{\"task\":" + task + (payload != null ? ",\"payload\":" : "")).getBytes(UTF_8);
+        byte[] tail = (",\"options\":" + (hasOptions ? options.toString() : "{}") + "}").getBytes(UTF_8);
+        int payloadLength = payload == null ? 0 : payload.length;
+        byte[] envelope = new byte[head.length + payloadLength + tail.length];
+        System.arraycopy(head, 0, envelope, 0, head.length);
+        if (payload != null) {
+            System.arraycopy(payload, 0, envelope, head.length, payloadLength);
         }
-        sb.append(",\"options\":").append(hasOptions ? options.toString() : "{}").append('}');
-        return new Json(sb.toString());
+        System.arraycopy(tail, 0, envelope, head.length + payloadLength, tail.length);
+        return new JsonBytes(envelope);
     }
 
     private ObjectRef reference(IngestItem item, JsonNode options) {
