@@ -54,7 +54,9 @@ public final class Database implements AutoCloseable {
                     throw new StoreException("cannot create the directory of " + url + ": " + e, e);
                 }
                 config.setMaximumPoolSize(1);
-                config.addDataSourceProperty("journal_mode", "WAL");
+                // NOTE: journal_mode=WAL is not set here: sqlite-jdbc applies it with the connection's pragmas,
+                // where switching the file to WAL needs a lock before busy_timeout is in force, so two processes
+                // opening one fresh file at once failed with SQLITE_BUSY. It is switched below instead.
                 config.addDataSourceProperty("synchronous", "NORMAL");
                 config.addDataSourceProperty("busy_timeout", "10000");
                 config.addDataSourceProperty("foreign_keys", "true");
@@ -72,12 +74,24 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot open " + url + ": " + rootMessage(e), e);
         }
         try {
+            if (url.kind() == DatabaseUrl.Kind.SQLITE) {
+                useWriteAheadLog(pool, url);
+            }
             Migrations.apply(pool, dialect);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
         return new Database(url, dialect, pool);
+    }
+
+    /** Switches the file to WAL (persistent in the file) on an open connection, where the busy timeout applies. */
+    private static void useWriteAheadLog(HikariDataSource pool, DatabaseUrl url) {
+        try (java.sql.Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+        } catch (java.sql.SQLException e) {
+            throw new StoreException("cannot switch " + url + " to WAL journaling: " + e.getMessage(), e);
+        }
     }
 
     private static String rootMessage(Throwable e) {
