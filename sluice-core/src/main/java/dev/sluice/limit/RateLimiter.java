@@ -16,8 +16,11 @@ import java.util.Objects;
  * per {@code cutCooldown}, because one overload answers many in-flight requests at once — and remembers the rate that
  * drew it as the ceiling. The rate then grows back fast ({@code fastIncreasePerSecond}) to 95 % of the ceiling and
  * slowly ({@code slowIncreasePerSecond}) beyond it, never above {@code maxRate}; rising past the ceiling without a
- * 429 raises the ceiling. So a stray 429 at a known limit costs a fraction of a second, and a client started above
- * an unknown limit settles just under it instead of probing past it every second.
+ * 429 raises the ceiling. While 429s arrive, the server shows its real limit in the answers it does accept: the
+ * ceiling is also capped by the rate of successes ({@link #onSuccess()}) over the last second, but never below the
+ * plain multiplicative cut. So a stray 429 at a
+ * known limit costs a fraction of a second, and a client started above an unknown limit finds it within a few cuts
+ * and settles just under it instead of probing past it every second.
  */
 public final class RateLimiter {
 
@@ -64,6 +67,8 @@ public final class RateLimiter {
     private long lastAdjust;
     private long lastCut = Long.MIN_VALUE / 2;
     private long throttles;
+    private final java.util.ArrayDeque<Long> successes = new java.util.ArrayDeque<>();
+    private long firstSuccess = Long.MIN_VALUE;
 
     public RateLimiter(Config config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -96,15 +101,49 @@ public final class RateLimiter {
         }
     }
 
+    /** The server answered a request without a 429: evidence of the rate it accepts. */
+    public synchronized void onSuccess() {
+        long now = clock.nanoTime();
+        if (firstSuccess == Long.MIN_VALUE) {
+            firstSuccess = now;
+        }
+        successes.addLast(now);
+        trimSuccesses(now);
+    }
+
     /** The server said 429: cut the rate, unless it was cut within the cooldown (the same overload). */
     public synchronized void onThrottled() {
         long now = clock.nanoTime();
         throttles++;
         grow(now);
         if (now - lastCut >= config.cutCooldown().toNanos()) {
-            ceiling = rate;
-            rate = Math.max(config.minRate(), rate * config.decrease());
+            // The accepted rate narrows the cut, never deepens it: while the client ramps up it accepts little
+            // because little was sent, which says nothing about the server's limit.
+            ceiling = Math.min(rate, Math.max(rate * config.decrease(), acceptedRate(now)));
+            rate = Math.max(config.minRate(), Math.min(rate * config.decrease(), 0.95 * ceiling));
             lastCut = now;
+        }
+    }
+
+    /**
+     * Successes per second over the last second (over the time since the first success, when that is shorter);
+     * unknown (no cap) with less than 100 ms of evidence.
+     */
+    private double acceptedRate(long now) {
+        trimSuccesses(now);
+        if (firstSuccess == Long.MIN_VALUE) {
+            return Double.MAX_VALUE;
+        }
+        double window = Math.min(1.0, (now - firstSuccess) / 1e9);
+        if (window < 0.1) {
+            return Double.MAX_VALUE; // too little seen to say anything
+        }
+        return successes.size() / window;
+    }
+
+    private void trimSuccesses(long now) {
+        while (!successes.isEmpty() && now - successes.peekFirst() > 1_000_000_000L) {
+            successes.removeFirst();
         }
     }
 

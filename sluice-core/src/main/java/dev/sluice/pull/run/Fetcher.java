@@ -48,6 +48,7 @@ final class Fetcher {
             long start = clock.nanoTime();
             try {
                 Page page = source.fetch(request);
+                limiter.onSuccess();
                 latency.record(clock.nanoTime() - start);
                 stats.pages.increment();
                 return page;
@@ -57,7 +58,10 @@ final class Fetcher {
                         stats.throttled.increment();
                         limiter.onThrottled();
                     }
-                    case SERVER_ERROR -> stats.serverErrors.increment();
+                    case SERVER_ERROR -> {
+                        stats.serverErrors.increment();
+                        limiter.onSuccess(); // an answer the rate limit let through
+                    }
                     case TRANSPORT -> stats.transportErrors.increment();
                     case CLIENT_ERROR -> { }
                 }
