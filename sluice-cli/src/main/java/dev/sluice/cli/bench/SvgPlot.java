@@ -59,8 +59,9 @@ public final class SvgPlot {
     }
 
     private static void legend(StringBuilder s, List<String> planners) {
-        int x = WIDTH - RIGHT - 140 * (planners.size() + 1);
-        s.append("<g class=\"legend\">\n");
+        // On its own line under the title, so a long title never runs into it.
+        int x = LEFT;
+        s.append("<g class=\"legend\" transform=\"translate(0,20)\">\n");
         for (int i = 0; i < planners.size(); i++) {
             int lx = x + 140 * i;
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"18\" x2=\"%d\" y2=\"18\" stroke=\"%s\" "
