@@ -104,78 +104,60 @@ public final class ItemParser {
      * parses it as text, for the exact error message).
      */
     private static ParsedLine recordFromBytes(byte[] bytes, int length, long number, long expectedCount) {
-        String at = "line " + number + ": ";
-        try (JsonParser parser = JSON.createParser(bytes, 0, length)) {
-            JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
-                return malformed(number, at + "expected a JSON object, found " + describe(first));
+        return parseObject(new ByteSource(bytes, length), number, expectedCount);
+    }
+
+    /**
+     * Where a line's JSON is read from. Both sources share {@link #parseObject}; they differ in how the payload's
+     * raw text is cut out and in what malformed JSON becomes.
+     */
+    private interface Source {
+        JsonParser open() throws IOException;
+
+        /**
+         * Called with the parser at the payload's first token: moves past the value and remembers where it lies;
+         * false when the value cannot be delimited (the line is then not valid JSON).
+         */
+        boolean capturePayload(JsonParser parser, JsonToken value) throws IOException;
+
+        IngestItem item(long index, long number, ObjectNode extra);
+
+        /** What a line that is not valid JSON becomes: an error, or null to let the caller try again. */
+        ParsedLine malformedJson(JsonProcessingException e, long number, String at);
+    }
+
+    /** The fast path: Jackson's byte parser; the payload is one copy of its byte range, never decoded. */
+    private static final class ByteSource implements Source {
+        private final byte[] bytes;
+        private final int length;
+        private int payloadStart = -1;
+        private int payloadEnd = -1;
+
+        ByteSource(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        @Override
+        public JsonParser open() throws IOException {
+            return JSON.createParser(bytes, 0, length);
+        }
+
+        @Override
+        public boolean capturePayload(JsonParser parser, JsonToken value) throws IOException {
+            payloadStart = (int) parser.currentTokenLocation().getByteOffset();
+            if (value == JsonToken.VALUE_STRING) {
+                // Left undecoded: the parser skips it on the next token; find its end here.
+                payloadEnd = stringEnd(bytes, payloadStart, length);
+                return payloadEnd >= 0;
             }
-            ObjectNode extra = JsonNodeFactory.instance.objectNode();
-            int payloadStart = -1;
-            int payloadEnd = -1;
-            long index = 0;
-            String hugeIndex = null;
-            String badIndex = null;
-            boolean sawIndex = false;
-            for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                switch (name) {
-                    case "index" -> {
-                        if (sawIndex) {
-                            return malformed(number, at + "duplicate field \"index\"");
-                        }
-                        sawIndex = true;
-                        if (value == JsonToken.VALUE_NUMBER_INT
-                                && parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                            hugeIndex = parser.getText();
-                        } else if (value == JsonToken.VALUE_NUMBER_INT) {
-                            index = parser.getLongValue();
-                        } else {
-                            badIndex = describe(value);
-                            parser.skipChildren();
-                        }
-                    }
-                    case "payload" -> {
-                        if (payloadStart >= 0) {
-                            return malformed(number, at + "duplicate field \"payload\"");
-                        }
-                        payloadStart = (int) parser.currentTokenLocation().getByteOffset();
-                        if (value == JsonToken.VALUE_STRING) {
-                            // Left undecoded: the parser skips it on the next token; find its end here.
-                            payloadEnd = stringEnd(bytes, payloadStart, length);
-                            if (payloadEnd < 0) {
-                                return null;
-                            }
-                        } else {
-                            parser.skipChildren();
-                            payloadEnd = (int) parser.currentLocation().getByteOffset();
-                        }
-                    }
-                    default -> {
-                        if (extra.has(name)) {
-                            return malformed(number, at + "duplicate field \"" + name + "\"");
-                        }
-                        extra.set(name, MAPPER.readTree(parser));
-                    }
-                }
-            }
-            JsonToken trailing = parser.nextToken();
-            if (trailing != null) {
-                return malformed(number, at + "trailing content after the JSON object");
-            }
-            if (!sawIndex) {
-                return new ItemError(ItemError.Code.MISSING_INDEX, number, null, at + "missing \"index\"");
-            }
-            if (badIndex != null) {
-                return malformed(number, at + "\"index\" must be an integer, found " + badIndex);
-            }
-            if (hugeIndex != null) {
-                return outOfRange(number, hugeIndex, null, expectedCount);
-            }
-            if (index < 0 || index >= expectedCount) {
-                return outOfRange(number, Long.toString(index), index, expectedCount);
-            }
+            parser.skipChildren();
+            payloadEnd = (int) parser.currentLocation().getByteOffset();
+            return true;
+        }
+
+        @Override
+        public IngestItem item(long index, long number, ObjectNode extra) {
             byte[] payload = null;
             if (payloadStart >= 0) {
                 payload = Arrays.copyOfRange(bytes, payloadStart, payloadEnd);
@@ -185,44 +167,59 @@ public final class ItemParser {
                 }
             }
             return new IngestItem(index, number, payload, extra);
-        } catch (JsonProcessingException e) {
+        }
+
+        @Override
+        public ParsedLine malformedJson(JsonProcessingException e, long number, String at) {
             return null;
-        } catch (IOException e) {
-            // Parsing a byte array does no I/O.
-            throw new IllegalStateException(e);
         }
     }
 
-    /**
-     * The offset just after the closing quote of the JSON string whose opening quote is at {@code bytes[start]}, or
-     * -1 if it has none before {@code length}. Bytes of multi-byte characters are all {@code >= 0x80}, so they never
-     * look like a quote or a backslash.
-     */
-    static int stringEnd(byte[] bytes, int start, int length) {
-        if (start >= length || bytes[start] != '"') {
-            return -1;
+    /** The text path: exact messages (with columns) for malformed JSON, and the reference the tests compare with. */
+    private static final class TextSource implements Source {
+        private final String text;
+        private String payload;
+
+        TextSource(String text) {
+            this.text = text;
         }
-        for (int i = start + 1; i < length; i++) {
-            byte b = bytes[i];
-            if (b == '"') {
-                return i + 1;
-            }
-            if (b == '\\') {
-                i++;
-            }
+
+        @Override
+        public JsonParser open() throws IOException {
+            return JSON.createParser(text);
         }
-        return -1;
+
+        @Override
+        public boolean capturePayload(JsonParser parser, JsonToken value) throws IOException {
+            int start = (int) parser.currentTokenLocation().getCharOffset();
+            // A string value is read lazily: finish it, or the end offset is still inside it.
+            parser.finishToken();
+            parser.skipChildren();
+            payload = text.substring(start, (int) parser.currentLocation().getCharOffset());
+            return true;
+        }
+
+        @Override
+        public IngestItem item(long index, long number, ObjectNode extra) {
+            return new IngestItem(index, number, payload, extra);
+        }
+
+        @Override
+        public ParsedLine malformedJson(JsonProcessingException e, long number, String at) {
+            return malformed(number, at + "malformed JSON at column " + e.getLocation().getColumnNr() + ": "
+                    + e.getOriginalMessage());
+        }
     }
 
-    private static ParsedLine record(String text, long number, long expectedCount) {
+    /** One object line: its fields checked in one pass, whatever the source. Null means "try the text path". */
+    private static ParsedLine parseObject(Source source, long number, long expectedCount) {
         String at = "line " + number + ": ";
-        try (JsonParser parser = JSON.createParser(text)) {
+        try (JsonParser parser = source.open()) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 return malformed(number, at + "expected a JSON object, found " + describe(first));
             }
             ObjectNode extra = JsonNodeFactory.instance.objectNode();
-            String payload = null;
             boolean sawPayload = false;
             long index = 0;
             String hugeIndex = null;
@@ -252,12 +249,9 @@ public final class ItemParser {
                             return malformed(number, at + "duplicate field \"payload\"");
                         }
                         sawPayload = true;
-                        int start = (int) parser.currentTokenLocation().getCharOffset();
-                        // A string value is read lazily: finish it, or the end offset is still inside it.
-                        parser.finishToken();
-                        parser.skipChildren();
-                        int end = (int) parser.currentLocation().getCharOffset();
-                        payload = text.substring(start, end);
+                        if (!source.capturePayload(parser, value)) {
+                            return null;
+                        }
                     }
                     default -> {
                         if (extra.has(name)) {
@@ -283,14 +277,38 @@ public final class ItemParser {
             if (index < 0 || index >= expectedCount) {
                 return outOfRange(number, Long.toString(index), index, expectedCount);
             }
-            return new IngestItem(index, number, payload, extra);
+            return source.item(index, number, extra);
         } catch (JsonProcessingException e) {
-            return malformed(number, at + "malformed JSON at column " + e.getLocation().getColumnNr() + ": "
-                    + e.getOriginalMessage());
+            return source.malformedJson(e, number, at);
         } catch (IOException e) {
-            // Parsing a String does no I/O.
+            // Parsing a byte array or a String does no I/O.
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The offset just after the closing quote of the JSON string whose opening quote is at {@code bytes[start]}, or
+     * -1 if it has none before {@code length}. Bytes of multi-byte characters are all {@code >= 0x80}, so they never
+     * look like a quote or a backslash.
+     */
+    static int stringEnd(byte[] bytes, int start, int length) {
+        if (start >= length || bytes[start] != '"') {
+            return -1;
+        }
+        for (int i = start + 1; i < length; i++) {
+            byte b = bytes[i];
+            if (b == '"') {
+                return i + 1;
+            }
+            if (b == '\\') {
+                i++;
+            }
+        }
+        return -1;
+    }
+
+    private static ParsedLine record(String text, long number, long expectedCount) {
+        return parseObject(new TextSource(text), number, expectedCount);
     }
 
     private static ItemError malformed(long number, String message) {
