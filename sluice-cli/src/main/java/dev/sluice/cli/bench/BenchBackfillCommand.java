@@ -95,7 +95,7 @@ public final class BenchBackfillCommand implements Callable<Integer> {
         String jsonText = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report);
         String table = BenchReport.markdown(runs);
         if (json != null) {
-            write(json, jsonText + "\n", "--json");
+            BenchArgs.write(json, jsonText + "\n", "--json");
             System.out.print(table);
         } else {
             System.out.println(jsonText);
@@ -106,7 +106,7 @@ public final class BenchBackfillCommand implements Callable<Integer> {
                     scenario.dataset() != null ? "dataset" : scenario.objects() + " objects", num(scenario.rps()),
                     scenario.rpsUnknown() ? " (client told " + num(scenario.clientRps()) + ")" : "",
                     scenario.latencyMs());
-            write(plot, SvgPlot.render(runs, scenario.rps(), title), "--plot");
+            BenchArgs.write(plot, SvgPlot.render(runs, scenario.rps(), title), "--plot");
         }
         List<BenchRun> failed = runs.stream().filter(r -> !r.complete()).toList();
         for (BenchRun r : failed) {
@@ -131,7 +131,7 @@ public final class BenchBackfillCommand implements Callable<Integer> {
         } else if (profiles.trim().equals("all")) {
             profileList = List.of(Profile.values());
         } else {
-            profileList = csv(profiles, "--profiles").stream().map(p -> {
+            profileList = BenchArgs.csv(profiles, "--profiles").stream().map(p -> {
                 try {
                     return Profile.parse(p);
                 } catch (IllegalArgumentException e) {
@@ -140,7 +140,7 @@ public final class BenchBackfillCommand implements Callable<Integer> {
                 }
             }).distinct().toList();
         }
-        List<String> plannerList = planners != null ? csv(planners, "--planners")
+        List<String> plannerList = planners != null ? BenchArgs.csv(planners, "--planners")
                 : quick ? List.of("adaptive", "fixed") : ALL_PLANNERS;
         for (String p : plannerList) {
             if (!ALL_PLANNERS.contains(p)) {
@@ -164,27 +164,6 @@ public final class BenchBackfillCommand implements Callable<Integer> {
         }
         return new BackfillBench.Scenario(profileList, dataset, objectCount, resourceList, rps, latencyMs,
                 plannerList, rpsUnknown, seed, !noWarmup);
-    }
-
-    private static List<String> csv(String text, String flag) {
-        List<String> items = List.copyOf(new LinkedHashSet<>(Arrays.stream(text.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList()));
-        if (items.isEmpty()) {
-            throw new IllegalArgumentException(flag + " names nothing");
-        }
-        return items;
-    }
-
-    private static void write(Path file, String text, String flag) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(flag + ": cannot write " + file + ": " + e.getMessage());
-        }
     }
 
     private static String num(double v) {

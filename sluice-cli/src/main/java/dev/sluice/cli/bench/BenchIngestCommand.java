@@ -99,7 +99,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         String jsonText = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report);
         String table = IngestReport.markdown(runs);
         if (json != null) {
-            write(json, jsonText + "\n");
+            BenchArgs.write(json, jsonText + "\n", "--json");
             System.out.print(table);
         } else {
             System.out.println(jsonText);
@@ -114,8 +114,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     /** The flags as a validated plan; every message names its flag. */
     IngestBench.Plan plan() {
-        List<String> names = scenarios == null ? ALL_SCENARIOS : csv(scenarios, "--scenarios");
-        List<String> modeList = modes == null ? IngestBench.MODES : csv(modes, "--modes");
+        List<String> names = scenarios == null ? ALL_SCENARIOS : BenchArgs.csv(scenarios, "--scenarios");
+        List<String> modeList = modes == null ? IngestBench.MODES : BenchArgs.csv(modes, "--modes");
         for (String m : modeList) {
             if (!IngestBench.MODES.contains(m)) {
                 throw new IllegalArgumentException("--modes must name limit, sluice or per-item; '" + m
@@ -162,24 +162,4 @@ public final class BenchIngestCommand implements Callable<Integer> {
         return new IngestBench.Plan(list, modeList, url, !noWarmup, seed);
     }
 
-    private static List<String> csv(String text, String flag) {
-        List<String> items = List.copyOf(new LinkedHashSet<>(Arrays.stream(text.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList()));
-        if (items.isEmpty()) {
-            throw new IllegalArgumentException(flag + " names nothing");
-        }
-        return items;
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--json: cannot write " + file + ": " + e.getMessage());
-        }
-    }
 }

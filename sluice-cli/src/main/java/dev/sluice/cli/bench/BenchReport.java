@@ -15,12 +15,7 @@ public final class BenchReport {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode o = mapper.createObjectNode();
         o.put("bench", "backfill");
-        ObjectNode m = o.putObject("machine");
-        m.put("cores", machine.cores());
-        m.put("memory_gb", machine.memoryGb());
-        m.put("java", machine.java());
-        m.put("os", machine.os());
-        m.put("date", machine.date().toString());
+        o.set("machine", machine.toJson());
         ObjectNode p = o.putObject("params");
         ArrayNode profiles = p.putArray("profiles");
         scenario.profileLabels().forEach(profiles::add);

@@ -310,43 +310,15 @@ public final class IngestBench {
 
     /** COPY text format rows; payloads hold no tab, newline or backslash (see {@link IngestPayloads}). */
     private static InputStream copyRows(String id, long count, IngestPayloads payloads, String created) {
-        return new InputStream() {
-            private long next;
-            private byte[] row = new byte[0];
-            private int pos;
-
-            @Override
-            public int read() {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                int n = 0;
-                while (n < len) {
-                    if (pos == row.length) {
-                        if (next == count) {
-                            break;
-                        }
-                        long i = next++;
-                        byte[] head = (id + "\t" + i + "\t").getBytes(StandardCharsets.US_ASCII);
-                        byte[] tail = ("\t\\N\t" + payloads.bytes() + "\t\\N\t\\N\t" + created + "\n")
-                                .getBytes(StandardCharsets.US_ASCII);
-                        row = new byte[head.length + payloads.bytes() + tail.length];
-                        System.arraycopy(head, 0, row, 0, head.length);
-                        System.arraycopy(payloads.payload(i), 0, row, head.length, payloads.bytes());
-                        System.arraycopy(tail, 0, row, head.length + payloads.bytes(), tail.length);
-                        pos = 0;
-                    }
-                    int k = Math.min(len - n, row.length - pos);
-                    System.arraycopy(row, pos, b, off + n, k);
-                    pos += k;
-                    n += k;
-                }
-                return n == 0 && len > 0 ? -1 : n;
-            }
-        };
+        byte[] tail = ("\t\\N\t" + payloads.bytes() + "\t\\N\t\\N\t" + created + "\n").getBytes(StandardCharsets.US_ASCII);
+        return new GeneratedLines(count, i -> {
+            byte[] head = (id + "\t" + i + "\t").getBytes(StandardCharsets.US_ASCII);
+            byte[] row = new byte[head.length + payloads.bytes() + tail.length];
+            System.arraycopy(head, 0, row, 0, head.length);
+            System.arraycopy(payloads.payload(i), 0, row, head.length, payloads.bytes());
+            System.arraycopy(tail, 0, row, head.length + payloads.bytes(), tail.length);
+            return row;
+        });
     }
 
     private static void insertRows(Connection c, String id, int count, IngestPayloads payloads, long now)

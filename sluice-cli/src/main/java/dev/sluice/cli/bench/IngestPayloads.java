@@ -67,38 +67,6 @@ final class IngestPayloads {
 
     /** Items {@code 0..count-1} as an NDJSON body, produced as it is read (never held whole). */
     InputStream ndjson(long count) {
-        return new InputStream() {
-            private long next;
-            private byte[] line = new byte[0];
-            private int pos;
-
-            @Override
-            public int read() {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (len == 0) {
-                    return 0;
-                }
-                int n = 0;
-                while (n < len) {
-                    if (pos == line.length) {
-                        if (next == count) {
-                            break;
-                        }
-                        line = line(next++);
-                        pos = 0;
-                    }
-                    int k = Math.min(len - n, line.length - pos);
-                    System.arraycopy(line, pos, b, off + n, k);
-                    pos += k;
-                    n += k;
-                }
-                return n == 0 ? -1 : n;
-            }
-        };
+        return new GeneratedLines(count, this::line);
     }
 }

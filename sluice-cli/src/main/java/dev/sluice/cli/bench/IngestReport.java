@@ -33,12 +33,7 @@ public final class IngestReport {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode o = mapper.createObjectNode();
         o.put("bench", "ingest");
-        ObjectNode m = o.putObject("machine");
-        m.put("cores", machine.cores());
-        m.put("memory_gb", machine.memoryGb());
-        m.put("java", machine.java());
-        m.put("os", machine.os());
-        m.put("date", machine.date().toString());
+        o.set("machine", machine.toJson());
         ObjectNode p = o.putObject("params");
         p.put("db", dbLabel);
         ArrayNode scenarios = p.putArray("scenarios");

@@ -1,5 +1,7 @@
 package dev.sluice.cli.bench;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.time.LocalDate;
@@ -25,5 +27,16 @@ public record MachineInfo(int cores, double memoryGb, String java, String os, Lo
                 Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 LocalDate.now(ZoneOffset.UTC));
+    }
+
+    /** The {@code machine} object of a bench's JSON. */
+    public ObjectNode toJson() {
+        ObjectNode m = JsonNodeFactory.instance.objectNode();
+        m.put("cores", cores);
+        m.put("memory_gb", memoryGb);
+        m.put("java", java);
+        m.put("os", os);
+        m.put("date", date.toString());
+        return m;
     }
 }

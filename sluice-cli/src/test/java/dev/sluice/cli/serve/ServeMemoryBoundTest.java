@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.cli.bench.GeneratedLines;
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -56,7 +57,7 @@ class ServeMemoryBoundTest {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/batches/" + id + "/items"))
                     .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/x-ndjson")
                     .timeout(Duration.ofMinutes(8))
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(GeneratedItems::new)).build(),
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new GeneratedLines(ITEMS, ServeMemoryBoundTest::item))).build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -86,43 +87,15 @@ class ServeMemoryBoundTest {
         throw new AssertionError("sluice serve exited before listening (exit " + server.waitFor() + ")");
     }
 
-    /** NDJSON items made as they are read: {@value #ITEMS} lines of ~{@value #PAYLOAD_CHARS} bytes each. */
-    static final class GeneratedItems extends InputStream {
-        private static final byte[] FILL = "x".repeat(PAYLOAD_CHARS).getBytes(StandardCharsets.US_ASCII);
-        private int index;
-        private byte[] head = header(0);
-        private int part; // 0 head, 1 fill, 2 tail
-        private int pos;
-
-        private static byte[] header(int i) {
-            return ("{\"index\":" + i + ",\"payload\":\"").getBytes(StandardCharsets.US_ASCII);
-        }
-
-        private static final byte[] TAIL = "\"}\n".getBytes(StandardCharsets.US_ASCII);
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (index >= ITEMS) {
-                return -1;
-            }
-            byte[] src = part == 0 ? head : part == 1 ? FILL : TAIL;
-            int n = Math.min(len, src.length - pos);
-            System.arraycopy(src, pos, b, off, n);
-            pos += n;
-            if (pos == src.length) {
-                pos = 0;
-                if (++part == 3) {
-                    part = 0;
-                    head = header(++index);
-                }
-            }
-            return n;
-        }
+    /** Item {@code i}: one NDJSON line of ~{@value #PAYLOAD_CHARS} bytes. */
+    private static byte[] item(long i) {
+        byte[] head = ("{\"index\":" + i + ",\"payload\":\"").getBytes(StandardCharsets.US_ASCII);
+        byte[] line = new byte[head.length + PAYLOAD_CHARS + 3];
+        System.arraycopy(head, 0, line, 0, head.length);
+        Arrays.fill(line, head.length, head.length + PAYLOAD_CHARS, (byte) 'x');
+        line[line.length - 3] = '"';
+        line[line.length - 2] = '}';
+        line[line.length - 1] = '\n';
+        return line;
     }
 }
