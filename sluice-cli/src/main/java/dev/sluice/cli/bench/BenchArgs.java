@@ -1,6 +1,10 @@
 package dev.sluice.cli.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,6 +24,21 @@ final class BenchArgs {
             throw new IllegalArgumentException(flag + " names nothing");
         }
         return items;
+    }
+
+    /**
+     * Publishes a bench's results: the JSON to {@code --json FILE} and the Markdown table to stdout, or, without a
+     * file, the JSON to stdout and the table to {@code err}, so stdout is always one kind of output.
+     */
+    static void publish(ObjectNode report, String table, Path json, PrintStream err) throws JsonProcessingException {
+        String jsonText = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report);
+        if (json != null) {
+            write(json, jsonText + "\n", "--json");
+            System.out.print(table);
+        } else {
+            System.out.println(jsonText);
+            err.print(table);
+        }
     }
 
     /** Writes {@code text} to the file the flag named, creating its directory. */

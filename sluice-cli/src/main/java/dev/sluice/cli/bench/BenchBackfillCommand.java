@@ -1,6 +1,5 @@
 package dev.sluice.cli.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.sim.stripe.Profile;
 import java.io.IOException;
@@ -92,15 +91,7 @@ public final class BenchBackfillCommand implements Callable<Integer> {
                 r.requests(), r.efficiency(), r.complete() ? "complete" : "INCOMPLETE")).run();
 
         ObjectNode report = BenchReport.json(MachineInfo.current(), scenario, runs);
-        String jsonText = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report);
-        String table = BenchReport.markdown(runs);
-        if (json != null) {
-            BenchArgs.write(json, jsonText + "\n", "--json");
-            System.out.print(table);
-        } else {
-            System.out.println(jsonText);
-            err.print(table);
-        }
+        BenchArgs.publish(report, BenchReport.markdown(runs), json, err);
         if (plot != null) {
             String title = String.format(Locale.ROOT, "sluice bench backfill: requests/s, %s, limit %s rps%s, %d ms",
                     scenario.dataset() != null ? "dataset" : scenario.objects() + " objects", num(scenario.rps()),

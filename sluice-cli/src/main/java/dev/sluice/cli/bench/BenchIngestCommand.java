@@ -1,6 +1,5 @@
 package dev.sluice.cli.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.server.ServerConfig;
 import dev.sluice.store.DatabaseUrl;
@@ -96,15 +95,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         List<IngestRun> runs = bench.run();
 
         ObjectNode report = IngestReport.json(MachineInfo.current(), plan, bench.serverConfig(), dbLabel, runs);
-        String jsonText = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report);
-        String table = IngestReport.markdown(runs);
-        if (json != null) {
-            BenchArgs.write(json, jsonText + "\n", "--json");
-            System.out.print(table);
-        } else {
-            System.out.println(jsonText);
-            err.print(table);
-        }
+        BenchArgs.publish(report, IngestReport.markdown(runs), json, err);
         List<IngestRun> failed = runs.stream().filter(r -> !r.complete()).toList();
         for (IngestRun r : failed) {
             err.println("sluice: run " + r.name() + " is incomplete: " + r.failure());
