@@ -20,6 +20,8 @@ import javax.sql.DataSource;
  * <p>{@link #open} applies pending schema migrations before returning.
  */
 public final class Database implements AutoCloseable {
+    private static final java.time.Duration WAL_SWITCH_PATIENCE = java.time.Duration.ofSeconds(10);
+
     private final DatabaseUrl url;
     private final Dialect dialect;
     private final HikariDataSource pool;
@@ -36,6 +38,19 @@ public final class Database implements AutoCloseable {
      * @throws StoreException if the database cannot be reached, created or migrated
      */
     public static Database open(DatabaseUrl url) {
+        return open(url, 4);
+    }
+
+    /**
+     * Connects to {@code url} with a pool of at most {@code maxConnections} (PostgreSQL; SQLite always has one writer
+     * and one connection) and migrates its schema.
+     *
+     * @throws StoreException if the database cannot be reached, created or migrated
+     */
+    public static Database open(DatabaseUrl url, int maxConnections) {
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
+        }
         Dialect dialect = Dialect.of(url.kind());
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url.jdbcUrl());
@@ -63,7 +78,9 @@ public final class Database implements AutoCloseable {
                 config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
             }
             case POSTGRESQL -> {
-                config.setMaximumPoolSize(4);
+                config.setMaximumPoolSize(maxConnections);
+                // NOTE: the replay governor's canary counts lock waiters other than Sluice's own by this name
+                config.addDataSourceProperty("ApplicationName", "sluice");
                 config.setMinimumIdle(1);
             }
         }
@@ -85,12 +102,36 @@ public final class Database implements AutoCloseable {
         return new Database(url, dialect, pool);
     }
 
-    /** Switches the file to WAL (persistent in the file) on an open connection, where the busy timeout applies. */
+    /**
+     * Switches the file to WAL (persistent in the file) on an open connection. Changing the journal mode takes an
+     * exclusive lock for which SQLite does not always call the busy handler, so a concurrent opener can get
+     * {@code SQLITE_BUSY} at once; it is retried here for as long as the busy timeout would have waited.
+     */
     private static void useWriteAheadLog(HikariDataSource pool, DatabaseUrl url) {
-        try (java.sql.Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement()) {
-            st.execute("PRAGMA journal_mode=WAL");
-        } catch (java.sql.SQLException e) {
-            throw new StoreException("cannot switch " + url + " to WAL journaling: " + e.getMessage(), e);
+        long deadline = System.nanoTime() + WAL_SWITCH_PATIENCE.toNanos();
+        long backoffMillis = 5;
+        while (true) {
+            try (java.sql.Connection c = pool.getConnection(); java.sql.Statement st = c.createStatement()) {
+                try (java.sql.ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+                    if (rs.next() && "wal".equalsIgnoreCase(rs.getString(1))) {
+                        return;
+                    }
+                }
+                st.execute("PRAGMA journal_mode=WAL");
+                return;
+            } catch (java.sql.SQLException e) {
+                boolean busy = e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY");
+                if (!busy || System.nanoTime() > deadline) {
+                    throw new StoreException("cannot switch " + url + " to WAL journaling: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(backoffMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while switching " + url + " to WAL journaling", e);
+            }
+            backoffMillis = Math.min(backoffMillis * 2, 200);
         }
     }
 

@@ -238,6 +238,11 @@ public final class DatabaseUrl {
         return Optional.ofNullable(file);
     }
 
+    /** {@code host} or {@code host:port}, for PostgreSQL (what libpq tools such as pgbench need). */
+    public Optional<String> hostPort() {
+        return Optional.ofNullable(hostPort);
+    }
+
     /** The database name, for PostgreSQL. */
     public Optional<String> database() {
         return Optional.ofNullable(database);
