@@ -119,6 +119,14 @@ public final class NdjsonReader {
         return lineNumber;
     }
 
+    /**
+     * Bytes read from the stream and not yet taken into a line: the read-ahead, at most the read buffer's
+     * {@value #BUFFER_BYTES} bytes. A caller that reports what it holds in memory (a replay file source) adds this.
+     */
+    public int bufferedBytes() {
+        return limit - position;
+    }
+
     /** Which call to {@link #next()} this is: the lines of earlier calls have lost their bytes. */
     long generation() {
         return generation;

@@ -104,6 +104,20 @@ class NdjsonReaderTest {
     }
 
     @Test
+    void bufferedBytesIsTheReadAheadNotYetTakenIntoALine() throws IOException {
+        NdjsonReader reader = new NdjsonReader(new ByteArrayInputStream("aa\nbbb\n\ncc".getBytes(UTF_8)), 100, 8, 0);
+        assertThat(reader.bufferedBytes()).isZero();
+        reader.next(); // reads 8 bytes "aa\nbbb\n\n", takes "aa\n"
+        assertThat(reader.bufferedBytes()).isEqualTo(5);
+        reader.next(); // takes "bbb\n"
+        assertThat(reader.bufferedBytes()).isEqualTo(1);
+        reader.next(); // skips the blank line, reads "cc" to the end
+        assertThat(reader.bufferedBytes()).isZero();
+        assertThat(reader.next()).isNull();
+        assertThat(reader.bufferedBytes()).isZero();
+    }
+
+    @Test
     void anOversizedLineHoldsOnlyThePrefixWhenTheLimitIsSmall() throws IOException {
         // With a limit below the prefix, the buffer may grow to the prefix, never to the line.
         InputStream in = new GeneratedLine("{\"index\":5,\"payload\":\"".getBytes(UTF_8), 10_000_000, (byte) 'x',

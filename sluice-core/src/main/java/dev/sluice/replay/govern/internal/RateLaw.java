@@ -1,0 +1,344 @@
+package dev.sluice.replay.govern.internal;
+
+import dev.sluice.replay.govern.ForegroundSample;
+import dev.sluice.replay.govern.GovernorConfig;
+import dev.sluice.replay.govern.GovernorState.Phase;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The outer loop: the rate (events/s) at which batches may start, judged on the database's foreground signal —
+ * TCP congestion control with a canary query for its delay and loss signals. Not thread-safe; the governor
+ * serialises calls and passes the time in, so this class never reads a clock.
+ *
+ * <p>Algorithm:
+ * <ol>
+ *   <li><b>Calibrate.</b> Before any write, the baseline is the 75th percentile of the idle samples (latency and
+ *       lock waiters); the budget is {@code max(baseline × ratio, baseline + slack)} and
+ *       {@code baselineWaiters + allowance}. Until then the rate is 0: nothing is written before the baseline is
+ *       known.</li>
+ *   <li><b>Judge once per window</b> (1 s by default) on the 75th percentile of the samples of the last
+ *       {@value #LOOKBACK_WINDOWS} windows (~20 samples). The 75th percentile ignores a quarter of the samples being
+ *       hit by hiccups that are not ours (a checkpoint, a pause in the probe) yet moves as soon as a sustained
+ *       quarter of the traffic is slowed, which is what a p99 notices; two windows of samples halve the percentile's
+ *       noise against one (a canary's jitter is easily ±10 %, a budget 20 %), while a step that lasts a window still
+ *       fills more than a quarter of the lookback, so reaction stays within two windows.</li>
+ *   <li><b>Breach</b> (latency or waiters above budget): the rate halves, from the rate actually applied since the
+ *       last judgement when that was lower (an allowance we were not using is not what hurt the database). Then a
+ *       <b>cooldown</b> of one window: samples are discarded until a whole window has passed since the halving, so
+ *       the batches already in flight can commit and the foreground queue drain, and the next judgement sees only
+ *       samples taken after the cooldown. One overload therefore halves once, and a persistent one at most once per
+ *       two windows.</li>
+ *   <li><b>Below the budget, three zones</b> of {@code used = (p75 − baseline) / (budget − baseline)} (Vegas' idea:
+ *       act on the queue as it builds, not only once it overflows):
+ *       <ul>
+ *         <li>above {@value #EASE_ZONE_PERCENT} %: <b>ease off</b> by one additive step — the rate settles just under
+ *             the budget instead of oscillating through it, which is what keeps the foreground's p99 down;</li>
+ *         <li>above {@value #HOLD_ZONE_PERCENT} %: <b>hold</b>;</li>
+ *         <li>otherwise <b>grow</b> — unless the rate is not binding (less than {@value #BINDING_PERCENT} % of it was
+ *             used, because the source or the inner loop is the limit): growing an unused allowance would let a later
+ *             burst hit the database at a rate no window ever tested.</li>
+ *       </ul></li>
+ *   <li><b>Growth.</b> Before the first breach, slow start: ×{@value #SLOW_START} per window (from the initial
+ *       100 events/s to 50,000 in nine windows), left as soon as the foreground leaves the growth zone (HyStart's
+ *       idea: leave slow start on rising delay, before a doubling overshoots). After it, additively: 2.5 % of the
+ *       <em>reference</em> rate per window — the rate at the last breach, or where slow start
+ *       ended — so after a halving the rate is back at the reference in {@value #RECOVERY_WINDOWS} windows and
+ *       averages 3/4 of it meanwhile; small steps also mean that crossing the limit overshoots it by little. Past the
+ *       reference, CUBIC's idea: the step doubles every window that passes without a breach or a hold (capped at
+ *       {@value #MAX_PROBE_PERCENT} % of the rate), so the rate is careful near the last known limit and bolder the
+ *       longer that limit proves stale (the foreground's own load fell), without ever overshooting by more than a
+ *       tenth.</li>
+ *   <li><b>Silence is a breach.</b> If no foreground sample has arrived for {@value #SILENT_WINDOWS} windows, the
+ *       probe is hung or failing — a hung canary is what a badly hurt database looks like — and the rate halves as
+ *       for a breach (at most once per {@value #SILENT_WINDOWS} windows).</li>
+ * </ol>
+ * The rate always stays within {@code [min(minRate, maxRate), maxRate]}: the floor keeps a replay progressing under
+ * any foreground, and the cap always holds.
+ *
+ * <p>The constants were chosen in {@code GovernorSimulation} (a synthetic database whose foreground slows sharply
+ * past a capacity): 2.5 % steps gave fewer breaches and a lower p99 than 5 % at the same throughput; the ease-off
+ * zone cut the breaches by about half. The 10 % cap on probing is a judgement, not a measurement: an overshoot costs
+ * the foreground a window or two, and ×1.1 per window still finds a doubled capacity within ten windows.
+ *
+ * <p>When not {@code acting} (modes {@code fast} and {@code fixed}) the law still calibrates and judges, so progress
+ * lines can show the foreground against its budget, but it never moves the rate.
+ */
+public final class RateLaw {
+    static final double SLOW_START = 2.0;
+    static final double BACKOFF = 0.5;
+    static final double STEP = 0.025;
+    static final int RECOVERY_WINDOWS = 20;
+    static final double MAX_PROBE = 0.10;
+    static final int MAX_PROBE_PERCENT = 10;
+    static final double HOLD_ZONE = 0.5;
+    static final int HOLD_ZONE_PERCENT = 50;
+    static final double EASE_ZONE = 0.75;
+    /** The latency quantile judged (and calibrated). */
+    static final double QUANTILE = 0.75;
+    static final int EASE_ZONE_PERCENT = 75;
+    static final double BINDING = 0.5;
+    static final int BINDING_PERCENT = 50;
+    static final int LOOKBACK_WINDOWS = 2;
+    static final int SILENT_WINDOWS = 3;
+    static final int MIN_SAMPLES = 3;
+
+    private final GovernorConfig config;
+    private final boolean acting;
+    private final long windowNanos;
+    private final double floor;
+
+    private boolean calibrated;
+    private double baselineNanos = Double.NaN;
+    private double baselineWaiters = Double.NaN;
+    private double budgetNanos = Double.NaN;
+    private double waiterBudget = Double.NaN;
+
+    private double rate;
+    private boolean slowStart = true;
+    private double reference = Double.NaN;
+    private int probesPastReference;
+    private long breaches;
+
+    /** Samples taken at or before this are discarded (before calibration, or during a cooldown). */
+    private long acceptFrom;
+    private long nextJudgement;
+    private long appliedSince;
+    private long committed;
+    private long[] at = new long[32];
+    private double[] latencies = new double[32];
+    private double[] waiters = new double[32];
+    private int head;
+    private int count;
+
+    private double applied = Double.NaN;
+    private double lastLatency = Double.NaN;
+    private double lastWaiters = Double.NaN;
+    private long lastSampleAt;
+
+    public RateLaw(GovernorConfig config, boolean acting) {
+        this.config = config;
+        this.acting = acting;
+        this.windowNanos = config.window().toNanos();
+        this.floor = Math.min(config.minRate(), config.maxRate());
+    }
+
+    /**
+     * Learns the idle baseline. A second call re-learns the baseline and budget but keeps the rate.
+     *
+     * @throws IllegalArgumentException if {@code idle} is empty
+     */
+    public void calibrate(List<ForegroundSample> idle, long now) {
+        if (idle.isEmpty()) {
+            throw new IllegalArgumentException("calibration needs at least one idle sample");
+        }
+        double[] lat = new double[idle.size()];
+        double[] w = new double[idle.size()];
+        for (int i = 0; i < lat.length; i++) {
+            lat[i] = idle.get(i).latencyNanos();
+            w[i] = idle.get(i).waiters();
+        }
+        baselineNanos = Quantile.of(lat, lat.length, QUANTILE);
+        baselineWaiters = Quantile.of(w, w.length, 0.75);
+        budgetNanos = config.budgetNanos(baselineNanos);
+        waiterBudget = baselineWaiters + config.waiterAllowance();
+        if (!calibrated) {
+            rate = clamp(config.initialRate());
+            calibrated = true;
+        }
+        restartJudging(now);
+        lastSampleAt = now;
+    }
+
+    public void onCommitted(int events, long now) {
+        if (calibrated && now >= appliedSince) {
+            committed += events;
+        }
+    }
+
+    public void onSample(ForegroundSample s, long now) {
+        lastSampleAt = now;
+        if (!calibrated || now <= acceptFrom) {
+            return; // before the baseline, or cooling down after a halving (a sample at its very end included)
+        }
+        add(now, s.latencyNanos(), s.waiters());
+        if (now >= nextJudgement && count >= MIN_SAMPLES) {
+            judge(now);
+        }
+    }
+
+    /** The rate in force at {@code now}, in events/s; 0 before calibration. */
+    public double rate(long now) {
+        if (acting && calibrated && now >= acceptFrom && now - lastSampleAt > SILENT_WINDOWS * windowNanos) {
+            lastLatency = Double.NaN;
+            lastWaiters = Double.NaN;
+            lastSampleAt = now;
+            measureApplied(now);
+            backOff(now);
+        }
+        return calibrated ? rate : 0.0;
+    }
+
+    public Phase phase(long now) {
+        if (!acting) {
+            return Phase.STEADY;
+        }
+        if (!calibrated) {
+            return Phase.CALIBRATING;
+        }
+        if (now < acceptFrom) {
+            return Phase.BACKING_OFF;
+        }
+        return slowStart && rate < config.maxRate() ? Phase.STARTING : Phase.STEADY;
+    }
+
+    private void judge(long now) {
+        measureApplied(now);
+        evict(now - LOOKBACK_WINDOWS * windowNanos);
+        double[] lat = new double[count];
+        double[] w = new double[count];
+        for (int i = 0; i < count; i++) {
+            int k = (head + i) % at.length;
+            lat[i] = latencies[k];
+            w[i] = waiters[k];
+        }
+        lastLatency = Quantile.of(lat, count, QUANTILE);
+        lastWaiters = Quantile.of(w, count, 0.75);
+        nextJudgement = now + windowNanos;
+        if (!acting) {
+            return;
+        }
+        if (lastLatency > budgetNanos || lastWaiters > waiterBudget) {
+            backOff(now);
+            return;
+        }
+        // Where the foreground is between its baseline (0) and its budget (1).
+        double used = (lastLatency - baselineNanos) / (budgetNanos - baselineNanos);
+        if (used > EASE_ZONE) {
+            // Close to the budget: step back before it is breached, by the step the rate grows with.
+            if (slowStart) {
+                slowStart = false;
+                reference = rate;
+            }
+            probesPastReference = 0;
+            rate = clamp(rate - STEP * reference);
+            return;
+        }
+        boolean binding = applied >= BINDING * rate;
+        if (used > HOLD_ZONE || !binding) {
+            if (slowStart && used > HOLD_ZONE) {
+                slowStart = false;
+                reference = rate;
+            }
+            probesPastReference = 0;
+            return;
+        }
+        if (slowStart) {
+            rate = clamp(rate * SLOW_START);
+        } else if (rate < reference) {
+            rate = clamp(Math.min(reference, rate + STEP * reference));
+        } else {
+            double step = STEP * reference * Math.pow(2, Math.min(30, probesPastReference++));
+            rate = clamp(rate + Math.min(step, MAX_PROBE * rate));
+        }
+    }
+
+    private void backOff(long now) {
+        breaches++;
+        double effective = applied > 0 ? Math.min(rate, applied) : rate;
+        reference = effective;
+        rate = clamp(effective * BACKOFF);
+        slowStart = false;
+        probesPastReference = 0;
+        restartJudging(now + windowNanos);
+        nextJudgement = now + 2 * windowNanos;
+    }
+
+    /** Forgets the samples and starts measuring afresh from {@code from}. */
+    private void restartJudging(long from) {
+        acceptFrom = from;
+        appliedSince = from;
+        nextJudgement = from + windowNanos;
+        committed = 0;
+        count = 0;
+    }
+
+    private void measureApplied(long now) {
+        if (now > appliedSince) {
+            applied = committed / ((now - appliedSince) / 1e9);
+        }
+        appliedSince = now;
+        committed = 0;
+    }
+
+    private void add(long now, double latency, double w) {
+        if (count == at.length) {
+            int n = at.length * 2;
+            long[] at2 = new long[n];
+            double[] lat2 = new double[n];
+            double[] w2 = new double[n];
+            for (int i = 0; i < count; i++) {
+                int k = (head + i) % at.length;
+                at2[i] = at[k];
+                lat2[i] = latencies[k];
+                w2[i] = waiters[k];
+            }
+            at = at2;
+            latencies = lat2;
+            waiters = w2;
+            head = 0;
+        }
+        int k = (head + count) % at.length;
+        at[k] = now;
+        latencies[k] = latency;
+        waiters[k] = w;
+        count++;
+    }
+
+    /** Drops samples taken at or before {@code before}. */
+    private void evict(long before) {
+        while (count > 0 && at[head] <= before) {
+            head = (head + 1) % at.length;
+            count--;
+        }
+    }
+
+    private double clamp(double r) {
+        return Math.min(config.maxRate(), Math.max(floor, r));
+    }
+
+    public boolean calibrated() {
+        return calibrated;
+    }
+
+    public long breaches() {
+        return breaches;
+    }
+
+    /** Events/s committed between the last two judgements; NaN before the first. */
+    public double appliedRate() {
+        return applied;
+    }
+
+    /** The last judgement's 75th-percentile latency in nanoseconds; NaN before the first one or when silent. */
+    public double foregroundNanos() {
+        return lastLatency;
+    }
+
+    public double foregroundWaiters() {
+        return lastWaiters;
+    }
+
+    public double baselineNanos() {
+        return baselineNanos;
+    }
+
+    public double budgetNanos() {
+        return budgetNanos;
+    }
+
+    /** The rate at the last breach (or where slow start ended), from which the additive step is taken. */
+    public double referenceRate() {
+        return reference;
+    }
+}
