@@ -1,0 +1,254 @@
+package dev.sluice.store;
+
+import dev.sluice.replay.govern.ForegroundProbe;
+import dev.sluice.replay.govern.ForegroundSample;
+import dev.sluice.time.Clock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The replay governor's foreground probe: a canary query, timed, on a JDBC connection of its own — never one from
+ * the sink's pool, so the canary waits in the queue foreground clients wait in rather than in Sluice's own.
+ *
+ * <p>Each {@link #sample()} runs the canary SQL ({@value #DEFAULT_SQL} unless the user gave {@code --canary-sql}),
+ * reads every row it returns, and reports the time that took. On PostgreSQL it then counts, untimed, the other
+ * sessions of the same database waiting on a lock ({@code pg_stat_activity.wait_event_type = 'Lock'}), leaving out
+ * its own session and every session whose {@code application_name} starts with {@value #SLUICE_APPLICATION_PREFIX}
+ * — Sluice's own writers queueing on each other are the inner loop's business, not a foreground symptom. On SQLite
+ * the waiters are always 0 (readers do not queue behind the writer under WAL, and the database cannot tell).
+ *
+ * <p>NOTE: PostgreSQL shows {@code wait_event_type} of other roles' sessions only to superusers and members of
+ * {@code pg_read_all_stats} (or {@code pg_monitor}); for any other role the waiters counted are those of its own
+ * role. And Sluice's pooled connections are excluded only if they carry an {@code application_name} starting with
+ * {@value #SLUICE_APPLICATION_PREFIX} (the canary's own is {@value #APPLICATION_NAME}).
+ *
+ * <p>{@link #open} validates the canary at once: a database that cannot be reached, or a canary SQL that fails,
+ * is a {@link StoreException} naming the URL (password masked), the flag and the database's own message, before the
+ * replay starts. Later failures throw from {@code sample()}; a broken connection is dropped and the next call
+ * reconnects. Each canary run is bounded by a {@value #QUERY_TIMEOUT_SECONDS} s query timeout, so a database that
+ * stops answering shows as failures (which the governor treats as silence, i.e. a breach), not as a hung probe.
+ *
+ * <p>Thread-safety: {@code sample()} is called from one thread (the monitor's); {@link #close()} may be called from
+ * another while a sample runs, and then aborts it by closing the connection.
+ */
+public final class JdbcCanary implements ForegroundProbe {
+    public static final String DEFAULT_SQL = "SELECT 1";
+    /** The canary connection's {@code application_name} on PostgreSQL. */
+    public static final String APPLICATION_NAME = "sluice-canary";
+    /** Sessions whose {@code application_name} starts with this are Sluice's own and never counted as waiters. */
+    public static final String SLUICE_APPLICATION_PREFIX = "sluice";
+    static final int QUERY_TIMEOUT_SECONDS = 10;
+    private static final String WAITERS_SQL = "SELECT count(*) FROM pg_stat_activity"
+            + " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()"
+            + " AND coalesce(application_name, '') NOT LIKE '" + SLUICE_APPLICATION_PREFIX + "%'";
+
+    private final DatabaseUrl url;
+    private final String sql;
+    private final Clock clock;
+    private volatile Connection connection;
+    private volatile PreparedStatement canary;
+    private volatile PreparedStatement waiters;
+    private volatile boolean closed;
+
+    private JdbcCanary(DatabaseUrl url, String sql, Clock clock) {
+        this.url = url;
+        this.sql = sql;
+        this.clock = clock;
+    }
+
+    /** {@link #open(DatabaseUrl, String, Clock)} with the real clock. */
+    public static JdbcCanary open(DatabaseUrl url, String canarySql) {
+        return open(url, canarySql, Clock.system());
+    }
+
+    /**
+     * Connects and runs the canary once.
+     *
+     * @param canarySql the user's {@code --canary-sql}, or null/blank for {@value #DEFAULT_SQL}
+     * @throws StoreException if the database cannot be reached, or the canary fails there (the message names
+     *         {@code --canary-sql} and carries the database's error)
+     */
+    public static JdbcCanary open(DatabaseUrl url, String canarySql, Clock clock) {
+        Objects.requireNonNull(url, "url");
+        String sql = canarySql == null || canarySql.isBlank() ? DEFAULT_SQL : canarySql.strip();
+        JdbcCanary c = new JdbcCanary(url, sql, Objects.requireNonNull(clock, "clock"));
+        try {
+            c.connect();
+        } catch (SQLException e) {
+            c.close();
+            throw new StoreException("cannot open the canary connection to " + url + ": " + e.getMessage(), e);
+        }
+        try {
+            c.sample();
+        } catch (SQLException e) {
+            c.close();
+            throw new StoreException("--canary-sql \"" + sql + "\" failed on " + url + ": " + e.getMessage(), e);
+        }
+        return c;
+    }
+
+    @Override
+    public ForegroundSample sample() throws SQLException {
+        if (closed) {
+            throw new SQLException("the canary is closed");
+        }
+        if (connection == null || connection.isClosed()) {
+            connect();
+        }
+        if (canary == null) {
+            try {
+                prepare();
+            } catch (SQLException e) {
+                dropIfBroken();
+                throw e;
+            }
+        }
+        // Locals: close() may clear the fields from another thread; the statements then fail on their closed
+        // connection, which is the abort close() intends.
+        PreparedStatement st = canary;
+        PreparedStatement w = waiters;
+        if (st == null) {
+            throw new SQLException("the canary is closed");
+        }
+        try {
+            long start = clock.nanoTime();
+            drain(st, st.execute());
+            long latency = clock.nanoTime() - start;
+            return new ForegroundSample(Math.max(0, latency), w == null ? 0 : countWaiters(w));
+        } catch (SQLException e) {
+            dropIfBroken();
+            throw e;
+        }
+    }
+
+    /** Reads every result the canary produced, as a client would (a query's cost includes sending its rows). */
+    private static void drain(PreparedStatement st, boolean rows) throws SQLException {
+        while (true) {
+            if (rows) {
+                try (ResultSet rs = st.getResultSet()) {
+                    while (rs.next()) {
+                        // the rows are the point, not their values
+                    }
+                }
+            } else if (st.getUpdateCount() == -1) {
+                return;
+            }
+            rows = st.getMoreResults();
+        }
+    }
+
+    private static int countWaiters(PreparedStatement w) throws SQLException {
+        try (ResultSet rs = w.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /** Opens the connection; the statements are prepared by {@link #prepare}, so a bad canary is told apart. */
+    private synchronized void connect() throws SQLException {
+        closeConnection();
+        Properties props = new Properties();
+        url.user().ifPresent(u -> props.setProperty("user", u));
+        url.password().ifPresent(p -> props.setProperty("password", p));
+        switch (url.kind()) {
+            case POSTGRESQL -> {
+                props.setProperty("ApplicationName", APPLICATION_NAME);
+                props.setProperty("connectTimeout", String.valueOf(QUERY_TIMEOUT_SECONDS));
+            }
+            case SQLITE -> {
+                Path file = url.file().orElseThrow();
+                if (!Files.exists(file)) {
+                    // Connecting would create an empty database; the canary measures the one the sink writes.
+                    throw new SQLException("no SQLite database at " + file);
+                }
+                props.setProperty("busy_timeout", String.valueOf(QUERY_TIMEOUT_SECONDS * 1000));
+            }
+        }
+        Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
+        c.setAutoCommit(true);
+        connection = c;
+        if (closed) {
+            closeConnection();
+            throw new SQLException("the canary is closed");
+        }
+    }
+
+    /** Prepares the canary (SQLite compiles it here, so a syntax error shows here) and the waiters query. */
+    private synchronized void prepare() throws SQLException {
+        Connection c = connection;
+        if (c == null) {
+            throw new SQLException("the canary is closed");
+        }
+        PreparedStatement st = c.prepareStatement(sql);
+        st.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+        PreparedStatement w = null;
+        if (url.kind() == DatabaseUrl.Kind.POSTGRESQL) {
+            w = c.prepareStatement(WAITERS_SQL);
+            w.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+        }
+        canary = st;
+        waiters = w;
+    }
+
+    private void dropIfBroken() {
+        Connection c = connection;
+        try {
+            if (c != null && !c.isClosed() && c.isValid(1)) {
+                return; // the statement failed, the connection is fine
+            }
+        } catch (SQLException ignored) {
+            // treat as broken
+        }
+        closeConnection();
+    }
+
+    private synchronized void closeConnection() {
+        Connection c = connection;
+        connection = null;
+        canary = null;
+        waiters = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing a broken connection may fail; it is gone either way
+            }
+        }
+    }
+
+    /** The connection in use, for tests that break it. */
+    Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public String describe() {
+        return "canary \"" + sql + "\" on " + url;
+    }
+
+    /** Closes the connection, aborting a canary in progress. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        Connection c = connection;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // see closeConnection
+            }
+        }
+        closeConnection();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcCanary[" + describe() + "]";
+    }
+}
