@@ -1,0 +1,55 @@
+package dev.sluice.source.jetstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.replay.Subscription;
+import java.net.URI;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The /subscribe URL from what a user gives as --url and a subscription. */
+class SubscribeUriTest {
+    private static final Subscription SUB = new Subscription(OptionalLong.of(1_725_000_000_000_000L),
+            Set.of("app.bsky.feed.like", "app.bsky.graph.*"), Set.of("did:plc:abc"));
+
+    private static String uri(String base, Subscription s) {
+        return JetstreamEventSource.subscribeUri(URI.create(base), s).toString();
+    }
+
+    @Test
+    void aHostAndPortGetTheSubscribePathAndTheQuery() {
+        assertThat(uri("ws://127.0.0.1:6008", SUB)).isEqualTo("ws://127.0.0.1:6008/subscribe"
+                + "?wantedCollections=app.bsky.feed.like&wantedCollections=app.bsky.graph.*"
+                + "&wantedDids=did:plc:abc&cursor=1725000000000000");
+        assertThat(uri("ws://127.0.0.1:6008/", Subscription.from(5))).isEqualTo("ws://127.0.0.1:6008/subscribe?cursor=5");
+    }
+
+    @Test
+    void aFullSubscribeUrlKeepsItsPathAndForeignParameters() {
+        assertThat(uri("wss://jetstream2.us-east.bsky.network/subscribe?compress=false&cursor=1", Subscription.from(7)))
+                .isEqualTo("wss://jetstream2.us-east.bsky.network/subscribe?compress=false&cursor=7");
+        assertThat(uri("ws://proxy:80/jetstream", Subscription.from(7))).isEqualTo("ws://proxy:80/jetstream/subscribe?cursor=7");
+    }
+
+    @Test
+    void httpBecomesWsAndNoCursorMeansLive() {
+        assertThat(uri("https://example.com", new Subscription(OptionalLong.empty(), Set.of(), Set.of())))
+                .isEqualTo("wss://example.com/subscribe");
+    }
+
+    @Test
+    void aBadUrlNamesTheFlag() {
+        assertThatThrownBy(() -> JetstreamSourceConfig.builder("ftp://x")).hasMessageStartingWith("--url");
+        assertThatThrownBy(() -> JetstreamSourceConfig.builder("not a url")).hasMessageStartingWith("--url");
+        assertThatThrownBy(() -> JetstreamSourceConfig.builder("ws://x").maxBufferedBytes(0))
+                .hasMessageStartingWith("--max-bytes-in-flight");
+    }
+
+    @Test
+    void describeIsTheEndpointWithoutAQuery() {
+        assertThat(new JetstreamEventSource(URI.create("ws://127.0.0.1:6008"), 1024).describe())
+                .isEqualTo("ws://127.0.0.1:6008/subscribe");
+    }
+}
