@@ -40,6 +40,24 @@ public final class Converters {
         }
     }
 
+    private static final Pattern BYTES = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
+
+    /** {@code 1048576}, {@code 512KiB}, {@code 64MiB}, {@code 1GiB} ({@code MB} and {@code MiB} both mean 2^20). */
+    public static long bytes(String text) {
+        Matcher m = BYTES.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a size (like 1048576, 512KiB, 64MiB, 1GiB)");
+        }
+        String unit = m.group(2) == null ? "b" : m.group(2);
+        long scale = switch (unit.charAt(0)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            case 'g' -> 1L << 30;
+            default -> 1;
+        };
+        return Math.round(Double.parseDouble(m.group(1)) * scale);
+    }
+
     /** Epoch seconds, an ISO date ({@code 2024-01-31}, UTC midnight) or an ISO instant. */
     public static long epochSecond(String text) {
         String t = text.trim();
@@ -70,6 +88,13 @@ public final class Converters {
         @Override
         public Duration convert(String value) {
             return duration(value);
+        }
+    }
+
+    public static final class ByteSizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return bytes(value);
         }
     }
 

@@ -2,7 +2,7 @@ package dev.sluice.cli.pull;
 
 import dev.sluice.pull.run.Backfill;
 import dev.sluice.pull.run.BackfillStats;
-import java.io.Console;
+import dev.sluice.cli.Terminal;
 import java.io.PrintStream;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -28,7 +28,7 @@ final class ProgressDisplay implements AutoCloseable {
 
     /** Starts showing progress of {@code backfill}; {@code quiet} shows nothing. */
     static ProgressDisplay start(Backfill backfill, PrintStream err, boolean quiet) {
-        ProgressDisplay d = new ProgressDisplay(backfill, err, isTerminal());
+        ProgressDisplay d = new ProgressDisplay(backfill, err, Terminal.isTerminal());
         if (!quiet) {
             d.thread.start();
         }
@@ -99,19 +99,6 @@ final class ProgressDisplay implements AutoCloseable {
             thread.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A terminal on both ends; on JDK 22+ {@code System.console()} exists even when redirected. */
-    static boolean isTerminal() {
-        Console c = System.console();
-        if (c == null) {
-            return false;
-        }
-        try {
-            return (Boolean) Console.class.getMethod("isTerminal").invoke(c);
-        } catch (ReflectiveOperationException e) {
-            return true; // JDK 21: a console exists only on a terminal
         }
     }
 }
