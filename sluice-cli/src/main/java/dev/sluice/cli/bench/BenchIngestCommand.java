@@ -79,7 +79,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         IngestBench.Plan plan = plan();
         // A server starts and stops for every run; its INFO lines would bury the table.
         HELIDON.setLevel(java.util.logging.Level.WARNING);
-        IngestBench.checkServer(plan.db() == null ? DatabaseUrl.sqlite(Path.of("unused.db")) : plan.db());
+        BenchDatabases.checkServer(plan.db() == null ? DatabaseUrl.sqlite(Path.of("unused.db")) : plan.db());
         String dbLabel = plan.db() == null ? "sqlite (a new file per mode in a temp directory)"
                 : plan.kind() == DatabaseUrl.Kind.SQLITE ? "sqlite (a new file per mode beside " + plan.db().file().orElseThrow() + ")"
                 : "postgresql (a new database per mode on " + plan.db() + ")";

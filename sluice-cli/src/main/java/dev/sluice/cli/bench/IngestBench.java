@@ -483,14 +483,7 @@ public final class IngestBench {
             Path dir = plan.db() == null ? work : plan.db().file().orElseThrow().toAbsolutePath().getParent();
             return DatabaseUrl.sqlite(dir.resolve("sluice-bench-" + label + ".db"));
         }
-        String name = "sluice_bench_" + label.toLowerCase(Locale.ROOT);
-        try (Connection c = connect(plan.db()); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("--db: cannot create database " + name + " on " + plan.db() + ": "
-                    + e.getMessage(), e);
-        }
-        return plan.db().withDatabase(name);
+        return BenchDatabases.create(plan.db(), "sluice_bench_" + label.toLowerCase(Locale.ROOT));
     }
 
     private void dropDatabase(DatabaseUrl url) {
@@ -505,36 +498,7 @@ public final class IngestBench {
             }
             return;
         }
-        String name = url.database().orElseThrow();
-        try (Connection c = connect(plan.db()); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot drop bench database " + name + " on " + plan.db()
-                    + " (drop it by hand): " + e.getMessage(), e);
-        }
-    }
-
-    private static Connection connect(DatabaseUrl url) throws SQLException {
-        Properties props = new Properties();
-        url.user().ifPresent(u -> props.setProperty("user", u));
-        url.password().ifPresent(p -> props.setProperty("password", p));
-        return DriverManager.getConnection(url.jdbcUrl(), props);
-    }
-
-    /** Checks that the PostgreSQL server of {@code url} can be reached and can create databases. */
-    static void checkServer(DatabaseUrl url) {
-        if (url.kind() != DatabaseUrl.Kind.POSTGRESQL) {
-            return;
-        }
-        try (Connection c = connect(url); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")) {
-            if (!rs.next() || !rs.getBoolean(1)) {
-                throw new IllegalArgumentException("--db: the user of " + url + " may not create databases; the bench"
-                        + " creates a fresh one per mode");
-            }
-        } catch (SQLException e) {
-            throw new IllegalArgumentException("--db: cannot connect to " + url + ": " + e.getMessage(), e);
-        }
+        BenchDatabases.drop(plan.db(), url);
     }
 
     private static String shortId() {
