@@ -23,6 +23,13 @@ import org.postgresql.copy.CopyIn;
  * So {@link #begin} turns hash and merge joins off for the apply transaction ({@code set_config(…, true)} is
  * {@code SET LOCAL}: it ends with the transaction and touches no other work on the connection).
  *
+ * <p>The apply transaction also commits with {@code synchronous_commit = off}: it returns once its commit record is in
+ * the WAL buffers, and the WAL writer flushes within {@code wal_writer_delay}. That loses nothing a resume needs. The
+ * checkpoint commits in the same transaction as its rows, and WAL is one sequence: a crash of the server can only
+ * lose a suffix of the commits, data and checkpoints together, and the replay resumes from the newest checkpoint that
+ * survived (applying an event twice has the effect of once). What it saves is a WAL flush per batch, which is both
+ * latency for the replay and fsyncs that the foreground's commits queue behind.
+ *
  * <p>{@code WITH ORDINALITY … ORDER BY ord} keeps the rows in the caller's key order whatever join the planner
  * picks, so concurrent statements take row locks in one order.
  */
@@ -73,12 +80,12 @@ final class PostgresReplayStatements implements ReplayStatements {
 
     private static final int COPY_FLUSH_BYTES = 256 * 1024;
 
-    private static final String PROBE_BY_KEY = "SELECT set_config('enable_hashjoin', 'off', true),"
-            + " set_config('enable_mergejoin', 'off', true)";
+    private static final String BEGIN = "SELECT set_config('enable_hashjoin', 'off', true),"
+            + " set_config('enable_mergejoin', 'off', true), set_config('synchronous_commit', 'off', true)";
 
     @Override
     public void begin(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PROBE_BY_KEY)) {
+        try (PreparedStatement ps = c.prepareStatement(BEGIN)) {
             ps.execute();
         }
     }
