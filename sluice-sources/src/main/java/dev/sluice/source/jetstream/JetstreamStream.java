@@ -570,7 +570,9 @@ public final class JetstreamStream implements EventStream {
                 pingSentNanos = -1;
                 queue.add(m);
                 queuedBytes += m.size();
-                changed.signalAll();
+                if (queue.size() == 1) {
+                    changed.signalAll(); // the reader waits only on an empty queue: one wake-up per run of messages
+                }
                 if (queuedBytes < config.maxBufferedBytes()) {
                     return true;
                 }
