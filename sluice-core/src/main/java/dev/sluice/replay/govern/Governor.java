@@ -26,8 +26,8 @@ import java.util.Objects;
  *       after — otherwise (see {@code RateLaw}). This finds how much of what the database absorbs can be taken
  *       without its other clients noticing.</li>
  * </ul>
- * The loops meet in one place: a batch is never bigger than a tenth of a window's worth of the rate (with the
- * default 1 s window and 100 ms probe interval, at least one batch start per probe interval), so a slow rate starts
+ * The loops meet in one place: a batch is never bigger than a fiftieth of a window's worth of the rate (with the
+ * default 1 s window, a batch start every 20 ms or more often — several per 100 ms probe interval), so a slow rate starts
  * many small batches — a smooth load that each foreground sample sees alike — rather than a few large bursts that
  * some samples catch and others miss.
  *
@@ -43,7 +43,7 @@ import java.util.Objects;
  */
 public final class Governor {
     /** A batch holds at most 1/this of a window's worth of the rate (see the class comment). */
-    static final int BATCHES_PER_WINDOW = 10;
+    static final int BATCHES_PER_WINDOW = 50;
     private static final double EWMA_ALPHA = 0.2;
 
     private final GovernorConfig config;

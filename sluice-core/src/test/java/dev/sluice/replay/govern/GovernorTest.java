@@ -292,7 +292,7 @@ class GovernorTest {
                 new FakeClock());
         g.calibrate(List.of(ForegroundSample.ofMillis(1, 0)));
         assertThat(g.rate()).isEqualTo(100.0);
-        assertThat(g.batchSize()).isEqualTo(10); // a tenth of a second's worth: one batch per probe interval
+        assertThat(g.batchSize()).isEqualTo(2); // a fiftieth of a second's worth: a batch start every 20 ms
     }
 
     @Test
@@ -380,7 +380,7 @@ class GovernorTest {
         run.ticks(10, 0.25);
         String line = run.g.state().summary();
         assertThat(line).startsWith("background STARTING rate 200/s (applied 100/s) conc ")
-                .contains(" batch 20 commit 5.0 ms fg 0.25/0.50 ms (idle 0.25)").doesNotContain("breaches");
+                .contains(" batch 4 commit 5.0 ms fg 0.25/0.50 ms (idle 0.25)").doesNotContain("breaches");
         assertThat(new Governor(GovernorConfig.ofMode(Mode.FAST), new FakeClock()).state().summary())
                 .isEqualTo("fast STEADY rate unlimited conc 2 batch 50");
     }
@@ -389,7 +389,7 @@ class GovernorTest {
     void whileCalibratingTheBatchIsSizedForTheInitialRate() {
         Governor g = new Governor(GovernorConfig.builder().initialRate(200).build(), new FakeClock());
         assertThat(g.rate()).isZero();
-        assertThat(g.batchSize()).isEqualTo(20);
+        assertThat(g.batchSize()).isEqualTo(4); // a fiftieth of the initial rate's second
         assertThat(new Governor(GovernorConfig.ofMode(Mode.FIXED), new FakeClock()).state().summary())
                 .isEqualTo("fixed STEADY rate 2.5/s conc 2 batch 5");
     }
