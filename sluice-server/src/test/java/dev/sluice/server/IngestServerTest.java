@@ -177,6 +177,25 @@ class IngestServerTest {
 
     @ParameterizedTest
     @MethodSource("dev.sluice.store.testing.TestDatabases#kinds")
+    void aMalformedLineAfterSeveralGroupCommitsKeepsEveryGroupBeforeIt(DatabaseUrl.Kind kind) throws Exception {
+        start(kind, 1024);
+        // more than two groups of ItemStream.GROUP_ITEMS (5,000), so commits are in flight when the bad line comes
+        int good = 12_345;
+        String id = create(good + 10);
+        JsonNode r = items(id, lines(0, good) + "{\"index\":" + good + ",\"payload\":\n" + lines(good + 1, good + 10));
+        assertThat(r.get("_status").asInt()).isEqualTo(400);
+        assertThat(r.get("error").get("line").asLong()).isEqualTo(good + 1);
+        JsonNode s = status(id);
+        assertThat(s.get("enqueuedCount").asLong()).isEqualTo(good);
+        assertThat(s.get("missing").get(0).get("from").asLong()).isEqualTo(good);
+        JsonNode retry = items(id, lines(0, good + 10));
+        assertThat(retry.get("itemsAccepted").asLong()).isEqualTo(10);
+        assertThat(retry.get("itemsDeduplicated").asLong()).isEqualTo(good);
+        assertThat(retry.get("sealed").asBoolean()).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.sluice.store.testing.TestDatabases#kinds")
     void invalidUtf8IsA400NamingTheLine(DatabaseUrl.Kind kind) throws Exception {
         start(kind, 1024);
         String id = create(3);
@@ -275,7 +294,8 @@ class IngestServerTest {
     @MethodSource("dev.sluice.store.testing.TestDatabases#kinds")
     void twoStreamsRacingForOneBatchStoreEachIndexOnceAndSealOnce(DatabaseUrl.Kind kind) throws Exception {
         start(kind, 1024);
-        int n = 2000;
+        // several groups of ItemStream.GROUP_ITEMS (5,000) per stream: each stream's own commits overlap too
+        int n = 16_000;
         String id = create(n);
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -4,13 +4,18 @@ import dev.sluice.ingest.Batch;
 import dev.sluice.ingest.BatchStore;
 import dev.sluice.ingest.IndexRanges;
 import dev.sluice.ingest.ItemRecord;
+import dev.sluice.store.internal.CopyText;
 import dev.sluice.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,13 +23,16 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * A {@link BatchStore} over a {@link Database}: batches in {@code sluice_batches}, items in
  * {@code sluice_batch_items} keyed by {@code (batch_id, idx)}.
  *
- * <p>Exactly once per index: {@link #write} inserts with {@code ON CONFLICT (batch_id, idx) DO NOTHING}, so the
- * key check and the insert are one statement and the update count is the number of new items. Within one write,
+ * <p>Exactly once per index: {@link #write} inserts with {@code ON CONFLICT (batch_id, idx) DO NOTHING} (on
+ * PostgreSQL first as one {@code COPY}, see {@link #copyOrInsert}), so the key check and the insert are one statement
+ * and the update count is the number of new items. Within one write,
  * rows go in ascending index order, so two PostgreSQL transactions storing overlapping indexes never wait on each
  * other in a cycle. A write first share-locks its batch row and checks that the batch is open; {@link #trySeal}
  * and {@link #expire} change that row, so they wait for writes in flight, and a write that comes after them sees
@@ -46,6 +54,8 @@ import java.util.TreeMap;
  */
 public final class JdbcBatchStore implements BatchStore {
     static final int CHUNK = 500;
+    private static final int COPY_FLUSH_BYTES = 256 * 1024;
+    private static final String UNIQUE_VIOLATION = "23505";
     /** Batches expired per transaction round in {@link #expire}. */
     static final int EXPIRE_PAGE = 100;
     private static final int ID_CHARS = 24;
@@ -209,7 +219,7 @@ public final class JdbcBatchStore implements BatchStore {
 
     private int insert(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
         if (dialect.kind() == DatabaseUrl.Kind.POSTGRESQL) {
-            return insertUnnest(c, batchId, rows, now);
+            return copyOrInsert(c, batchId, rows, now);
         }
         int accepted = 0;
         PreparedStatement full = null;
@@ -238,7 +248,63 @@ public final class JdbcBatchStore implements BatchStore {
     }
 
     /**
-     * PostgreSQL: the whole group in one statement, one array per column. Measured by {@code sluice bench ingest}:
+     * PostgreSQL: the group in one {@code COPY}, which is all-or-nothing and checks the primary key like any insert:
+     * when none of its indexes is stored yet (every first stream) it stores them all at {@code COPY}'s speed. When one
+     * is (a retried or racing stream), the {@code COPY} fails with a unique violation, is rolled back to a savepoint
+     * taken just before it, and the group goes through {@link #insertUnnest}'s {@code ON CONFLICT DO NOTHING}, which
+     * stores exactly the new ones. Either way the key check and the write are one statement, so an index is stored
+     * once however streams interleave; a {@code COPY} that meets a concurrent transaction's uncommitted row waits for
+     * it like any insert does. Measured by {@code sluice bench ingest}: {@code COPY} of 1,000-row groups ran at about
+     * the speed of one {@code COPY} of all rows, and about twice as fast as the {@code unnest} insert; the cost of the
+     * conflict case is one rejected {@code COPY} (it stops at the first stored index) and an {@code ERROR} line in the
+     * server's log.
+     */
+    private int copyOrInsert(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
+        Savepoint beforeCopy = c.setSavepoint();
+        try {
+            long copied = copy(c, batchId, rows, now);
+            c.releaseSavepoint(beforeCopy);
+            return Math.toIntExact(copied);
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(beforeCopy);
+            return insertUnnest(c, batchId, rows, now);
+        }
+    }
+
+    private static long copy(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
+        byte[] id = batchId.getBytes(StandardCharsets.UTF_8);
+        byte[] created = OffsetDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC).toString()
+                .getBytes(StandardCharsets.US_ASCII);
+        CopyText out = new CopyText(COPY_FLUSH_BYTES + 64 * 1024);
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY sluice_batch_items (" + ITEM_COLUMNS + ") FROM STDIN");
+        try {
+            for (ItemRecord r : rows) {
+                out.field(id, 0, id.length).tab().number(r.index()).tab().field(r.payload()).tab().field(r.objectKey()).tab()
+                        .number(r.payloadBytes()).tab().field(r.errorCode()).tab().field(r.errorMessage()).tab()
+                        .field(created, 0, created.length).newline();
+                if (out.size() >= COPY_FLUSH_BYTES) {
+                    copy.writeToCopy(out.bytes(), 0, out.size());
+                    out.clear();
+                }
+            }
+            if (out.size() > 0) {
+                copy.writeToCopy(out.bytes(), 0, out.size());
+            }
+            return copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL, when some of the group's indexes are stored already: the whole group in one statement, one array
+     * per column. Measured by {@code sluice bench ingest}:
      * multi-row {@code VALUES} with 4,000 binds per statement ran at ~45k rows/s, bounded by planning and binding;
      * {@code unnest} of arrays avoids both.
      */

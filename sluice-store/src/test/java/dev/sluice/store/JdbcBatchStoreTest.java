@@ -138,7 +138,8 @@ class JdbcBatchStoreTest {
             var store = new JdbcBatchStore(db, clock);
             String id = store.create("key_1", 2, null, null).batch().id();
             String payload = "{ \"z\":1.50e3,\n\t\"a\" : [1, 2.0, -0],\"\u00e9\\u00e9\":\"\ud83d\ude00\", \"a\":null }";
-            String scalar = "  \"just a string\"  ";
+            // what COPY's text format escapes or reads specially: backslash, \N, tab, CR, newline
+            String scalar = "  \"just a string \\N \\\\N \\t\r\n\"  ";
             store.write(id, List.of(inline(0, payload), inline(1, scalar)));
 
             List<ItemRecord> items = store.items(id, -1, 10);
@@ -155,7 +156,7 @@ class JdbcBatchStoreTest {
             var store = new JdbcBatchStore(db, clock);
             String id = store.create("key_1", 3, null, null).batch().id();
             ItemRecord offloaded = ItemRecord.offloaded(0, "batches/b/0.json", 3_000_000);
-            ItemRecord failed = ItemRecord.failed(1, "PAYLOAD_TOO_LARGE", "line 2: item is 4000000 bytes, over 3145728");
+            ItemRecord failed = ItemRecord.failed(1, "PAYLOAD_TOO_LARGE", "line 2:\titem is 4000000 bytes,\r\nover \\N");
             ItemRecord inline = inline(2, "{}");
             store.write(id, List.of(offloaded, failed, inline));
 

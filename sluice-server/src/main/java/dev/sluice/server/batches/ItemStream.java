@@ -15,7 +15,9 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -31,17 +33,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * bounded concurrency, and stores items in group commits (many per transaction).
  *
  * <p>What must stay true: every item is stored by the store's one-statement insert, so an index is stored at most
- * once however many streams race; a payload reaches the object store before the row that references it; what was
- * committed before a bad line stays committed; memory is bounded by one line, {@code concurrency} offloads in flight
- * and two groups of at most {@link #GROUP_ITEMS} items or {@link #GROUP_BYTES} bytes each: one being committed in the
- * background while the next fills (measured: a synchronous commit left the reader idle for most of a request). At
- * most one commit is in flight, so groups commit in order, and the stream waits for it before it answers or throws.
+ * once however many streams race (or however this stream's own commits interleave); a payload reaches the object
+ * store before the row that references it; what was committed before a bad line stays committed; memory is bounded
+ * by one line, {@code concurrency} offloads in flight and {@code COMMITS_IN_FLIGHT + 1} groups of at most
+ * {@link #GROUP_ITEMS} items or {@link #GROUP_BYTES} bytes each: up to {@link #COMMITS_IN_FLIGHT} being committed in
+ * the background while the next fills. The stream waits for every commit before it answers or throws.
+ *
+ * <p>Measured by {@code sluice bench ingest} (PostgreSQL, 100,000 items of 300 bytes): a synchronous commit left the
+ * reader idle for most of a request; with one commit in flight and groups of 1,000 the stream ran at about 115,000
+ * items/s, with groups of 5,000 at about 165,000. A commit's fsync and round trips are idle time for the
+ * database's core, which a second commit in flight fills.
  *
  * <p>Not thread-safe: one per request, run on the request's thread.
  */
 final class ItemStream {
-    static final int GROUP_ITEMS = 1000;
+    static final int GROUP_ITEMS = 5000;
     static final long GROUP_BYTES = 4L * 1024 * 1024;
+    static final int COMMITS_IN_FLIGHT = 2;
 
     /** What the request achieved. */
     record Outcome(long accepted, long deduplicated, long failed, long lines) {
@@ -66,7 +74,7 @@ final class ItemStream {
     private long failed;
     private long lines;
     private volatile boolean closedUnderUs;
-    private Future<long[]> commitInFlight;
+    private final Deque<Future<long[]>> commitsInFlight = new ArrayDeque<>();
 
     ItemStream(BatchStore store, ObjectStore objects, Batch batch, ItemForm form, int offloadThreshold,
             int maxItemBytes, int concurrency, ExecutorService executor) {
@@ -107,7 +115,7 @@ final class ItemStream {
             awaitOffloads();
             collectOffloaded();
             flush();
-            awaitCommit();
+            awaitCommits(0);
         }
         ApiError e = offloadError.get();
         if (e != null) {
@@ -196,8 +204,8 @@ final class ItemStream {
     }
 
     /**
-     * Hands the items gathered so far to a background commit, after the previous one has finished: good and failed
-     * items in separate writes, so each count is exact.
+     * Hands the items gathered so far to a background commit, once fewer than {@link #COMMITS_IN_FLIGHT} are in
+     * flight: good and failed items in separate writes, so each count is exact.
      */
     private void flush() throws InterruptedException {
         List<ItemRecord> good = List.copyOf(group);
@@ -208,7 +216,7 @@ final class ItemStream {
         if (good.isEmpty() && bad.isEmpty()) {
             return;
         }
-        awaitCommit();
+        awaitCommits(COMMITS_IN_FLIGHT - 1);
         FutureTask<long[]> commit = new FutureTask<>(() -> {
             long[] dedup = new long[1];
             long newGood = write(good, dedup);
@@ -216,26 +224,32 @@ final class ItemStream {
             return new long[] {newGood, newFailed, dedup[0]};
         });
         executor.execute(commit);
-        commitInFlight = commit;
+        commitsInFlight.addLast(commit);
     }
 
-    /** Waits for the commit in flight and counts it; rethrows what it threw. */
-    private void awaitCommit() throws InterruptedException {
-        Future<long[]> commit = commitInFlight;
-        if (commit == null) {
-            return;
-        }
-        commitInFlight = null;
-        try {
-            long[] r = commit.get();
-            accepted += r[0];
-            failed += r[1];
-            deduplicated += r[2];
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
+    /**
+     * Waits for the oldest commits until at most {@code left} are in flight, and counts them. When one threw, it
+     * first waits for all the others (so nothing is still being written when the stream answers), then rethrows.
+     */
+    private void awaitCommits(int left) throws InterruptedException {
+        RuntimeException thrown = null;
+        while (commitsInFlight.size() > (thrown == null ? left : 0)) {
+            Future<long[]> commit = commitsInFlight.removeFirst();
+            try {
+                long[] r = commit.get();
+                accepted += r[0];
+                failed += r[1];
+                deduplicated += r[2];
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
+                        : new IllegalStateException(e.getCause());
+                if (thrown == null) {
+                    thrown = cause;
+                }
             }
-            throw new IllegalStateException(e.getCause());
+        }
+        if (thrown != null) {
+            throw thrown;
         }
     }
 

@@ -1,12 +1,10 @@
 package dev.sluice.store.internal;
 
 import dev.sluice.replay.Event;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -246,83 +244,6 @@ final class PostgresReplayStatements implements ReplayStatements {
             if (copy.isActive()) {
                 copy.cancelCopy();
             }
-        }
-    }
-
-    /** A growable byte buffer writing COPY's text format: tab-separated, {@code \N} for null, backslash escapes. */
-    private static final class CopyText {
-        private byte[] buf;
-        private int size;
-
-        CopyText(int capacity) {
-            buf = new byte[capacity];
-        }
-
-        CopyText field(String s) {
-            if (s == null) {
-                ensure(2);
-                buf[size++] = '\\';
-                buf[size++] = 'N';
-                return this;
-            }
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            ensure(utf8.length * 2);
-            for (byte b : utf8) {
-                switch (b) {
-                    case '\\' -> {
-                        buf[size++] = '\\';
-                        buf[size++] = '\\';
-                    }
-                    case '\t' -> {
-                        buf[size++] = '\\';
-                        buf[size++] = 't';
-                    }
-                    case '\n' -> {
-                        buf[size++] = '\\';
-                        buf[size++] = 'n';
-                    }
-                    case '\r' -> {
-                        buf[size++] = '\\';
-                        buf[size++] = 'r';
-                    }
-                    default -> buf[size++] = b;
-                }
-            }
-            return this;
-        }
-
-        CopyText number(long v) {
-            return field(Long.toString(v));
-        }
-
-        CopyText tab() {
-            ensure(1);
-            buf[size++] = '\t';
-            return this;
-        }
-
-        CopyText newline() {
-            ensure(1);
-            buf[size++] = '\n';
-            return this;
-        }
-
-        private void ensure(int more) {
-            if (size + more > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-            }
-        }
-
-        byte[] bytes() {
-            return buf;
-        }
-
-        int size() {
-            return size;
-        }
-
-        void clear() {
-            size = 0;
         }
     }
 }

@@ -1,0 +1,126 @@
+package dev.sluice.store.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer writing PostgreSQL {@code COPY}'s text format: tab-separated fields, {@code \N} for null,
+ * and backslash escapes for backslash, tab, newline and carriage return, so any text round-trips byte for byte.
+ * Shared by the replay {@code limit} load and the batch store's group insert.
+ */
+public final class CopyText {
+    /** The bytes COPY's text format escapes: backslash, tab, newline, carriage return (never part of a UTF-8 sequence). */
+    private static final boolean[] ESCAPED = new boolean[256];
+
+    static {
+        for (char c : new char[] {'\\', '\t', '\n', '\r'}) {
+            ESCAPED[c] = true;
+        }
+    }
+
+    private byte[] buf;
+    private int size;
+
+    public CopyText(int capacity) {
+        buf = new byte[capacity];
+    }
+
+    /** Appends {@code s} as one field, escaped; {@code null} is {@code \\N}. */
+    public CopyText field(String s) {
+        if (s == null) {
+            ensure(2);
+            buf[size++] = '\\';
+            buf[size++] = 'N';
+            return this;
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        return field(utf8, 0, utf8.length);
+    }
+
+    /**
+     * Appends {@code len} UTF-8 bytes from {@code utf8} as one field, escaped. Most fields (JSON without escapes,
+     * ids, keys) hold nothing to escape and are copied in one piece; a field with a special byte is escaped from it on.
+     */
+    public CopyText field(byte[] utf8, int off, int len) {
+        int end = off + len;
+        int special = off;
+        while (special < end && !escaped(utf8[special])) {
+            special++;
+        }
+        ensure(len);
+        System.arraycopy(utf8, off, buf, size, special - off);
+        size += special - off;
+        if (special == end) {
+            return this;
+        }
+        ensure((end - special) * 2);
+        for (int i = special; i < end; i++) {
+            byte b = utf8[i];
+            switch (b) {
+                case '\\' -> {
+                    buf[size++] = '\\';
+                    buf[size++] = '\\';
+                }
+                case '\t' -> {
+                    buf[size++] = '\\';
+                    buf[size++] = 't';
+                }
+                case '\n' -> {
+                    buf[size++] = '\\';
+                    buf[size++] = 'n';
+                }
+                case '\r' -> {
+                    buf[size++] = '\\';
+                    buf[size++] = 'r';
+                }
+                default -> buf[size++] = b;
+            }
+        }
+        return this;
+    }
+
+    private static boolean escaped(byte b) {
+        return ESCAPED[b & 0xff];
+    }
+
+    /** Appends a number field (digits and a sign: nothing to escape). */
+    public CopyText number(long v) {
+        String digits = Long.toString(v);
+        int n = digits.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[size++] = (byte) digits.charAt(i);
+        }
+        return this;
+    }
+
+    public CopyText tab() {
+        ensure(1);
+        buf[size++] = '\t';
+        return this;
+    }
+
+    public CopyText newline() {
+        ensure(1);
+        buf[size++] = '\n';
+        return this;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
+    }
+
+    public byte[] bytes() {
+        return buf;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public void clear() {
+        size = 0;
+    }
+}
