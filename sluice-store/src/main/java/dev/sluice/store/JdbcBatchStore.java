@@ -23,8 +23,6 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * A {@link BatchStore} over a {@link Database}: batches in {@code sluice_batches}, items in
@@ -54,7 +52,6 @@ import org.postgresql.copy.CopyIn;
  */
 public final class JdbcBatchStore implements BatchStore {
     static final int CHUNK = 500;
-    private static final int COPY_FLUSH_BYTES = 256 * 1024;
     private static final String UNIQUE_VIOLATION = "23505";
     /** Batches expired per transaction round in {@link #expire}. */
     static final int EXPIRE_PAGE = 100;
@@ -278,28 +275,10 @@ public final class JdbcBatchStore implements BatchStore {
         byte[] id = batchId.getBytes(StandardCharsets.UTF_8);
         byte[] created = OffsetDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC).toString()
                 .getBytes(StandardCharsets.US_ASCII);
-        CopyText out = new CopyText(COPY_FLUSH_BYTES + 64 * 1024);
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY sluice_batch_items (" + ITEM_COLUMNS + ") FROM STDIN");
-        try {
-            for (ItemRecord r : rows) {
-                out.field(id, 0, id.length).tab().number(r.index()).tab().field(r.payload()).tab().field(r.objectKey()).tab()
-                        .number(r.payloadBytes()).tab().field(r.errorCode()).tab().field(r.errorMessage()).tab()
-                        .field(created, 0, created.length).newline();
-                if (out.size() >= COPY_FLUSH_BYTES) {
-                    copy.writeToCopy(out.bytes(), 0, out.size());
-                    out.clear();
-                }
-            }
-            if (out.size() > 0) {
-                copy.writeToCopy(out.bytes(), 0, out.size());
-            }
-            return copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        return CopyText.copyIn(c, "COPY sluice_batch_items (" + ITEM_COLUMNS + ") FROM STDIN", rows, (out, r) ->
+                out.field(id, 0, id.length).tab().number(r.index()).tab().field(r.payload()).tab()
+                        .field(r.objectKey()).tab().number(r.payloadBytes()).tab().field(r.errorCode()).tab()
+                        .field(r.errorMessage()).tab().field(created, 0, created.length).newline());
     }
 
     /**

@@ -1,14 +1,21 @@
 package dev.sluice.store.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.function.BiConsumer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * A growable byte buffer writing PostgreSQL {@code COPY}'s text format: tab-separated fields, {@code \N} for null,
  * and backslash escapes for backslash, tab, newline and carriage return, so any text round-trips byte for byte.
- * Shared by the replay {@code limit} load and the batch store's group insert.
+ * Shared by the replay {@code limit} load and the batch store's group insert, through {@link #copyIn}.
  */
 public final class CopyText {
+    /** Encoded rows are sent to the server in pieces of about this many bytes. */
+    static final int FLUSH_BYTES = 256 * 1024;
     /** The bytes COPY's text format escapes: backslash, tab, newline, carriage return (never part of a UTF-8 sequence). */
     private static final boolean[] ESCAPED = new boolean[256];
 
@@ -21,8 +28,38 @@ public final class CopyText {
     private byte[] buf;
     private int size;
 
-    public CopyText(int capacity) {
+    private CopyText(int capacity) {
         buf = new byte[capacity];
+    }
+
+    /**
+     * Runs {@code copySql} ({@code COPY … FROM STDIN}, text format) on {@code c}, each of {@code rows} encoded by
+     * {@code encode} (which may write nothing for a row it skips), sent in pieces of about {@value #FLUSH_BYTES}
+     * bytes. All or nothing, like any statement: on failure the COPY is cancelled and the {@link SQLException} thrown.
+     *
+     * @return the rows the server stored
+     */
+    public static <T> long copyIn(Connection c, String copySql, Iterable<T> rows, BiConsumer<CopyText, T> encode)
+            throws SQLException {
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+        try {
+            CopyText out = new CopyText(FLUSH_BYTES + 64 * 1024);
+            for (T row : rows) {
+                encode.accept(out, row);
+                if (out.size >= FLUSH_BYTES) {
+                    copy.writeToCopy(out.buf, 0, out.size);
+                    out.clear();
+                }
+            }
+            if (out.size > 0) {
+                copy.writeToCopy(out.buf, 0, out.size);
+            }
+            return copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
     }
 
     /** Appends {@code s} as one field, escaped; {@code null} is {@code \\N}. */
@@ -112,15 +149,7 @@ public final class CopyText {
         }
     }
 
-    public byte[] bytes() {
-        return buf;
-    }
-
-    public int size() {
-        return size;
-    }
-
-    public void clear() {
+    private void clear() {
         size = 0;
     }
 }

@@ -6,8 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * PostgreSQL: one statement per table per call, each row source an {@code unnest} of one array per column (as in
@@ -75,8 +73,6 @@ final class PostgresReplayStatements implements ReplayStatements {
             + " WITH ORDINALITY AS u(did, active, status, seq, time, time_us, ord) ORDER BY u.ord"
             + " ON CONFLICT (did) DO UPDATE SET active = excluded.active, status = excluded.status,"
             + " seq = excluded.seq, time = excluded.time, time_us = excluded.time_us WHERE a.seq < excluded.seq";
-
-    private static final int COPY_FLUSH_BYTES = 256 * 1024;
 
     private static final String BEGIN = "SELECT set_config('enable_hashjoin', 'off', true),"
             + " set_config('enable_mergejoin', 'off', true), set_config('synchronous_commit', 'off', true)";
@@ -217,33 +213,17 @@ final class PostgresReplayStatements implements ReplayStatements {
         }
     }
 
-    /** {@code COPY … FROM STDIN} in text format, the rows encoded here and sent in {@value #COPY_FLUSH_BYTES}-byte pieces. */
+    /** {@code COPY … FROM STDIN} in text format ({@link CopyText#copyIn}); deletes and non-commit events are skipped. */
     @Override
     public long load(Connection c, Iterable<Event> rows) throws SQLException {
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + ReplaySchema.RECORDS
-                + " (did, collection, rkey, cid, rev, record, time_us) FROM STDIN");
-        try {
-            CopyText out = new CopyText(COPY_FLUSH_BYTES + 64 * 1024);
-            for (Event e : rows) {
-                Event.Commit m = e.commit();
-                if (m == null || m.operation() == Event.Operation.DELETE) {
-                    continue;
-                }
-                out.field(e.did()).tab().field(m.collection()).tab().field(m.rkey()).tab().field(m.cid()).tab()
-                        .field(m.rev()).tab().field(m.recordJson()).tab().number(e.timeUs()).newline();
-                if (out.size() >= COPY_FLUSH_BYTES) {
-                    copy.writeToCopy(out.bytes(), 0, out.size());
-                    out.clear();
-                }
-            }
-            if (out.size() > 0) {
-                copy.writeToCopy(out.bytes(), 0, out.size());
-            }
-            return copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        return CopyText.copyIn(c, "COPY " + ReplaySchema.RECORDS
+                + " (did, collection, rkey, cid, rev, record, time_us) FROM STDIN", rows, (out, e) -> {
+                    Event.Commit m = e.commit();
+                    if (m != null && m.operation() != Event.Operation.DELETE) {
+                        out.field(e.did()).tab().field(m.collection()).tab().field(m.rkey()).tab().field(m.cid())
+                                .tab().field(m.rev()).tab().field(m.recordJson()).tab().number(e.timeUs())
+                                .newline();
+                    }
+                });
     }
 }
