@@ -5,6 +5,7 @@ import dev.sluice.ingest.BatchStore;
 import dev.sluice.ingest.IndexRanges;
 import dev.sluice.ingest.ItemRecord;
 import dev.sluice.store.internal.CopyText;
+import dev.sluice.store.internal.Transactions;
 import dev.sluice.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -186,7 +187,7 @@ public final class JdbcBatchStore implements BatchStore {
                 c.commit();
                 return new WriteResult(accepted, items.size() - accepted);
             } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
+                Transactions.rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -487,7 +488,7 @@ public final class JdbcBatchStore implements BatchStore {
                 }
                 return keys;
             } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
+                Transactions.rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {
@@ -548,13 +549,5 @@ public final class JdbcBatchStore implements BatchStore {
             chars[i] = BASE62.charAt(random.nextInt(BASE62.length()));
         }
         return "batch_" + new String(chars);
-    }
-
-    private static void rollback(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
     }
 }

@@ -60,7 +60,7 @@ public final class JdbcRecordSink implements RecordSink {
     @Override
     public Optional<Checkpoint> checkpoint(String job, String stream) {
         try (Connection c = db.dataSource().getConnection()) {
-            return checkpoints.read(c, requireJob(job), stream);
+            return checkpoints.read(c, Transactions.requireJob(job), stream);
         } catch (SQLException e) {
             throw new StoreException("cannot read the checkpoint of job '" + job + "' stream '" + stream + "': "
                     + e.getMessage(), e);
@@ -69,7 +69,7 @@ public final class JdbcRecordSink implements RecordSink {
 
     @Override
     public void commit(String job, List<StreamWrite> writes) {
-        requireJob(job);
+        Transactions.requireJob(job);
         if (writes.isEmpty()) {
             return;
         }
@@ -89,7 +89,7 @@ public final class JdbcRecordSink implements RecordSink {
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
+                Transactions.rollback(c, e);
                 throw new StoreException("commit of job '" + job + "' failed at stream " + current.namespace() + "."
                         + current.stream() + " (nothing of this commit was applied): " + e.getMessage(), e);
             }
@@ -153,7 +153,7 @@ public final class JdbcRecordSink implements RecordSink {
     @Override
     public void resetJob(String job) {
         try (Connection c = db.dataSource().getConnection()) {
-            checkpoints.deleteJob(c, requireJob(job));
+            checkpoints.deleteJob(c, Transactions.requireJob(job));
         } catch (SQLException e) {
             throw new StoreException("cannot reset job '" + job + "': " + e.getMessage(), e);
         }
@@ -162,20 +162,5 @@ public final class JdbcRecordSink implements RecordSink {
     /** Nothing to release: the {@link Database} belongs to the caller. */
     @Override
     public void close() {
-    }
-
-    private static void rollback(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    private static String requireJob(String job) {
-        if (job == null || job.isBlank()) {
-            throw new IllegalArgumentException("job name must not be blank, was '" + job + "'");
-        }
-        return job;
     }
 }

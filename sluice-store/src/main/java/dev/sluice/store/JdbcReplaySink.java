@@ -81,7 +81,7 @@ public final class JdbcReplaySink implements ReplaySink {
      */
     @Override
     public Applied apply(String job, int lane, List<Event> events, long checkpointUs) {
-        requireJob(job);
+        Transactions.requireJob(job);
         if (lane < 0) {
             throw new IllegalArgumentException("lane must be >= 0, was " + lane);
         }
@@ -100,7 +100,7 @@ public final class JdbcReplaySink implements ReplaySink {
                 c.commit();
                 return new Applied(applied, events.size() - applied);
             } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
+                Transactions.rollback(c, e);
                 throw new StoreException("apply of " + events.size() + " events for job '" + job + "' lane " + lane
                         + " failed (nothing of it was applied, the checkpoint is unchanged): " + e.getMessage(), e);
             }
@@ -113,7 +113,7 @@ public final class JdbcReplaySink implements ReplaySink {
     /** {@inheritDoc} The highest cursor over the job's lanes. */
     @Override
     public OptionalLong checkpoint(String job) {
-        requireJob(job);
+        Transactions.requireJob(job);
         try (Connection c = db.dataSource().getConnection()) {
             if (!tablesReady && !ReplaySchema.exists(c, dialect)) {
                 return OptionalLong.empty();
@@ -127,7 +127,7 @@ public final class JdbcReplaySink implements ReplaySink {
     /** {@inheritDoc} Deletes every lane's row of the job. */
     @Override
     public void clearCheckpoint(String job) {
-        requireJob(job);
+        Transactions.requireJob(job);
         try (Connection c = db.dataSource().getConnection()) {
             if (!tablesReady && !ReplaySchema.exists(c, dialect)) {
                 return;
@@ -160,7 +160,7 @@ public final class JdbcReplaySink implements ReplaySink {
                 c.commit();
                 return loaded;
             } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
+                Transactions.rollback(c, e);
                 throw new StoreException("load of final rows into " + ReplaySchema.RECORDS
                         + " failed (nothing was loaded): " + e.getMessage(), e);
             }
@@ -189,20 +189,5 @@ public final class JdbcReplaySink implements ReplaySink {
             }
             tablesReady = true;
         }
-    }
-
-    private static void rollback(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    private static String requireJob(String job) {
-        if (job == null || job.isBlank()) {
-            throw new IllegalArgumentException("job name must not be blank, was '" + job + "'");
-        }
-        return job;
     }
 }

@@ -1,7 +1,7 @@
 package dev.sluice.cli.pull;
 
 import dev.sluice.cli.Converters;
-import dev.sluice.pull.run.Backfill;
+import dev.sluice.cli.GracefulStop;
 import dev.sluice.pull.run.BackfillResult;
 import dev.sluice.source.stripe.StripeListSource;
 import dev.sluice.time.Clock;
@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,38 +97,20 @@ public final class BackfillStripeCommand implements Callable<Integer> {
     /** Runs a backfill with progress, Ctrl-C handling and a summary; returns the exit code. */
     static int execute(StripeBackfill.Options options, boolean json, boolean quiet, PrintStream out, PrintStream err)
             throws InterruptedException {
-        AtomicReference<Backfill> running = new AtomicReference<>();
         AtomicReference<ProgressDisplay> display = new AtomicReference<>();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            Backfill b = running.get();
-            if (b != null) {
-                b.stop();
-                try {
-                    finished.await(30, TimeUnit.SECONDS); // let the requests in flight commit
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
+        BackfillResult result;
+        try (GracefulStop stop = GracefulStop.install()) {
+            try {
+                result = StripeBackfill.run(options, Clock.system(), b -> {
+                    stop.stopWith(b::stop); // the requests in flight commit before the JVM exits
+                    display.set(ProgressDisplay.start(b, err, quiet || json));
+                });
+            } finally {
+                ProgressDisplay d = display.get();
+                if (d != null) {
+                    d.close();
                 }
             }
-        }, "sluice-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        BackfillResult result;
-        try {
-            result = StripeBackfill.run(options, Clock.system(), b -> {
-                running.set(b);
-                display.set(ProgressDisplay.start(b, err, quiet || json));
-            });
-        } finally {
-            ProgressDisplay d = display.get();
-            if (d != null) {
-                d.close();
-            }
-            finished.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // already stopping: the hook is running and waits for us
         }
         if (json) {
             out.println(BackfillSummary.json(result).toString());

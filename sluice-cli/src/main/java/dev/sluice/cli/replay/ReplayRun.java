@@ -1,6 +1,7 @@
 package dev.sluice.cli.replay;
 
 import dev.sluice.cli.Converters;
+import dev.sluice.cli.GracefulStop;
 import dev.sluice.cli.UserError;
 import dev.sluice.replay.EventSource;
 import dev.sluice.replay.Subscription;
@@ -22,8 +23,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -159,38 +158,22 @@ public final class ReplayRun {
         Plan plan = plan(o, System.getenv(), Clock.system());
         AtomicReference<Replay> running = new AtomicReference<>();
         AtomicReference<ReplayProgress> display = new AtomicReference<>();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            Replay r = running.get();
-            if (r != null) {
-                r.stop();
-                try {
-                    finished.await(30, TimeUnit.SECONDS); // let the batches in flight commit
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
+        ReplayResult result;
+        try (GracefulStop stop = GracefulStop.install()) {
+            try {
+                result = run(plan, source, Clock.system(), r -> {
+                    running.set(r);
+                    stop.stopWith(r::stop); // the batches in flight commit before the JVM exits
+                    display.set(ReplayProgress.start(r, err, o.quiet || o.json));
+                });
+            } finally {
+                ReplayProgress d = display.get();
+                if (d != null) {
+                    d.close();
                 }
             }
-        }, "sluice-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        ReplayResult result;
-        try {
-            result = run(plan, source, Clock.system(), r -> {
-                running.set(r);
-                display.set(ReplayProgress.start(r, err, o.quiet || o.json));
-            });
         } catch (java.io.IOException e) {
             throw new UserError(e.getMessage());
-        } finally {
-            ReplayProgress d = display.get();
-            if (d != null) {
-                d.close();
-            }
-            finished.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // already stopping: the hook is running and waits for us
         }
         Replay r = running.get();
         if (o.json) {

@@ -2,6 +2,7 @@ package dev.sluice.cli.pull;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.cli.GracefulStop;
 import dev.sluice.cli.support.SimBackfill;
 import dev.sluice.pull.Checkpoint;
 import dev.sluice.sim.stripe.Profile;
@@ -106,6 +107,43 @@ class KillAndResumeTest {
                     Checkpoint cp = sink.checkpoint("kill", r).orElseThrow();
                     assertThat(cp.done()).isTrue();
                 }
+            }
+        }
+    }
+
+    /**
+     * SIGTERM (what Ctrl-C and {@code kill} send) is the graceful stop: the process stops fetching, lets the pages in
+     * flight commit, and exits within the grace period. Everything it was served is then committed, so the resume
+     * fetches nothing twice.
+     */
+    @Test
+    void sigtermStopsAfterThePagesInFlightCommitSoTheResumeFetchesNothingTwice() throws Exception {
+        StripeSimConfig config = StripeSimConfig.builder().port(0).now(1_760_000_000L).seed(17).resources(RESOURCES)
+                .objects(20_000).profile(Profile.UNIFORM).rps(1_000_000).latencyMs(4).latencyJitterMs(2).build();
+        DatabaseUrl db = DatabaseUrl.parse("sqlite:" + dir.resolve("term.db"));
+        try (StripeSimulator sim = StripeSimulator.start(config)) {
+            long startedAt = System.nanoTime();
+            Process child = start(sim, db);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> !child.isAlive() || servedSince(sim, startedAt).size() >= 40);
+            assertThat(child.isAlive()).as("still running after 40 pages").isTrue();
+            child.destroy(); // SIGTERM on Linux: the shutdown hook runs
+            assertThat(child.waitFor(GracefulStop.GRACE.toSeconds() + 30, TimeUnit.SECONDS))
+                    .as("exited after SIGTERM").isTrue();
+            Set<String> served = servedIds(servedSince(sim, startedAt));
+            Set<String> committed = committedIds(db);
+            assertThat(served).as("every object served before the stop is committed").isSubsetOf(committed);
+
+            long resumedAt = System.nanoTime();
+            Process resume = start(sim, db);
+            assertThat(resume.waitFor(120, TimeUnit.SECONDS)).as("the resume finished").isTrue();
+            assertThat(resume.exitValue()).isZero();
+            for (ServedRequest r : servedSince(sim, resumedAt)) {
+                assertThat(r.ids().stream().filter(committed::contains).toList())
+                        .as("the resume fetched committed objects again").isEmpty();
+            }
+            for (String r : RESOURCES) {
+                assertThat(SimBackfill.sink(db, r)).isEqualTo(SimBackfill.source(sim, r, null, null));
             }
         }
     }

@@ -5,7 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** DDL run in one transaction under the dialect's DDL lock. */
+/** Transaction helpers: DDL in one transaction under the dialect's DDL lock, and a rollback that keeps its cause. */
 public final class Transactions {
     private Transactions() {
     }
@@ -24,5 +24,25 @@ public final class Transactions {
             c.rollback();
             throw e;
         }
+    }
+
+    /**
+     * Rolls back {@code c} after {@code cause} ended its transaction; a failure of the rollback itself is added to
+     * {@code cause} as suppressed, so the first error is the one reported.
+     */
+    public static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** {@code job} if it names a job; the sinks' checkpoints are keyed by it. */
+    public static String requireJob(String job) {
+        if (job == null || job.isBlank()) {
+            throw new IllegalArgumentException("job name must not be blank, was '" + job + "'");
+        }
+        return job;
     }
 }
