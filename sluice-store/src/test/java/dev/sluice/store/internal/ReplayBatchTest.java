@@ -58,6 +58,36 @@ class ReplayBatchTest {
         assertThat(batch.size()).isEqualTo(6);
     }
 
+    @Test
+    void randomCommitsCollapseToTheGreatestRevPerKeyTheLastOfEqualsSortedByKey() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            String did = "did:plc:" + random.nextInt(30);
+            String rkey = "r" + random.nextInt(4);
+            String rev = "3k" + (char) ('a' + random.nextInt(5)); // few revs: many ties
+            Event.Operation op = Event.Operation.values()[random.nextInt(Event.Operation.values().length)];
+            events.add(commit(did, rkey, rev, op));
+        }
+
+        ReplayBatch batch = ReplayBatch.of(events);
+
+        // The reference: for each key, the event with the greatest rev, the latest of equals.
+        java.util.Map<String, Event> expected = new java.util.HashMap<>();
+        for (Event e : events) {
+            expected.merge(e.did() + "/" + e.commit().rkey(), e,
+                    (kept, next) -> ReplayBatch.compareUtf8(next.commit().rev(), kept.commit().rev()) >= 0 ? next : kept);
+        }
+        List<Event> all = new java.util.ArrayList<>(batch.upserts());
+        all.addAll(batch.deletes());
+        assertThat(all).containsExactlyInAnyOrderElementsOf(expected.values());
+        assertThat(batch.upserts()).isSortedAccordingTo(ReplayBatch.KEY_ORDER)
+                .allMatch(e -> e.commit().operation() != Event.Operation.DELETE);
+        assertThat(batch.deletes()).isSortedAccordingTo(ReplayBatch.KEY_ORDER)
+                .allMatch(e -> e.commit().operation() == Event.Operation.DELETE);
+        assertThat(batch.collapsed()).isEqualTo(events.size() - expected.size());
+    }
+
     private static Event commit(String did, String rkey, String rev, Event.Operation op) {
         boolean delete = op == Event.Operation.DELETE;
         return Event.commit(did, 1, new Event.Commit(rev, op, "app.bsky.feed.post", rkey, delete ? null : "cid",
