@@ -252,10 +252,10 @@ public final class JdbcBatchStore implements BatchStore {
      * taken just before it, and the group goes through {@link #insertUnnest}'s {@code ON CONFLICT DO NOTHING}, which
      * stores exactly the new ones. Either way the key check and the write are one statement, so an index is stored
      * once however streams interleave; a {@code COPY} that meets a concurrent transaction's uncommitted row waits for
-     * it like any insert does. Measured by {@code sluice bench ingest}: {@code COPY} of 1,000-row groups ran at about
-     * the speed of one {@code COPY} of all rows, and about twice as fast as the {@code unnest} insert; the cost of the
-     * conflict case is one rejected {@code COPY} (it stops at the first stored index) and an {@code ERROR} line in the
-     * server's log.
+     * it like any insert does. Measured in {@code psql}: 100 {@code COPY}s of 1,000 rows took about as long as one
+     * {@code COPY} of all of them; and {@code sluice bench ingest} had measured one {@code COPY} about 2.7 times as
+     * fast as the {@code unnest} insert (docs/BENCHMARKS.md). The cost of the conflict case is one rejected
+     * {@code COPY} (it stops at the first stored index) and an {@code ERROR} line in the server's log.
      */
     private int copyOrInsert(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
         Savepoint beforeCopy = c.setSavepoint();

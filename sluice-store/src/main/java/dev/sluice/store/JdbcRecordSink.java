@@ -60,7 +60,7 @@ public final class JdbcRecordSink implements RecordSink {
     @Override
     public Optional<Checkpoint> checkpoint(String job, String stream) {
         try (Connection c = db.dataSource().getConnection()) {
-            return checkpoints.read(c, Transactions.requireJob(job), stream);
+            return checkpoints.read(c, JobNames.require(job), stream);
         } catch (SQLException e) {
             throw new StoreException("cannot read the checkpoint of job '" + job + "' stream '" + stream + "': "
                     + e.getMessage(), e);
@@ -69,7 +69,7 @@ public final class JdbcRecordSink implements RecordSink {
 
     @Override
     public void commit(String job, List<StreamWrite> writes) {
-        Transactions.requireJob(job);
+        JobNames.require(job);
         if (writes.isEmpty()) {
             return;
         }
@@ -153,7 +153,7 @@ public final class JdbcRecordSink implements RecordSink {
     @Override
     public void resetJob(String job) {
         try (Connection c = db.dataSource().getConnection()) {
-            checkpoints.deleteJob(c, Transactions.requireJob(job));
+            checkpoints.deleteJob(c, JobNames.require(job));
         } catch (SQLException e) {
             throw new StoreException("cannot reset job '" + job + "': " + e.getMessage(), e);
         }

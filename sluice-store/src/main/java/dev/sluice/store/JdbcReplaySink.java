@@ -81,7 +81,7 @@ public final class JdbcReplaySink implements ReplaySink {
      */
     @Override
     public Applied apply(String job, int lane, List<Event> events, long checkpointUs) {
-        Transactions.requireJob(job);
+        JobNames.require(job);
         if (lane < 0) {
             throw new IllegalArgumentException("lane must be >= 0, was " + lane);
         }
@@ -113,7 +113,7 @@ public final class JdbcReplaySink implements ReplaySink {
     /** {@inheritDoc} The highest cursor over the job's lanes. */
     @Override
     public OptionalLong checkpoint(String job) {
-        Transactions.requireJob(job);
+        JobNames.require(job);
         try (Connection c = db.dataSource().getConnection()) {
             if (!tablesReady && !ReplaySchema.exists(c, dialect)) {
                 return OptionalLong.empty();
@@ -127,7 +127,7 @@ public final class JdbcReplaySink implements ReplaySink {
     /** {@inheritDoc} Deletes every lane's row of the job. */
     @Override
     public void clearCheckpoint(String job) {
-        Transactions.requireJob(job);
+        JobNames.require(job);
         try (Connection c = db.dataSource().getConnection()) {
             if (!tablesReady && !ReplaySchema.exists(c, dialect)) {
                 return;

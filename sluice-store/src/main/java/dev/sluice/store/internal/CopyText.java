@@ -16,13 +16,17 @@ import org.postgresql.copy.CopyIn;
 public final class CopyText {
     /** Encoded rows are sent to the server in pieces of about this many bytes. */
     static final int FLUSH_BYTES = 256 * 1024;
-    /** The bytes COPY's text format escapes: backslash, tab, newline, carriage return (never part of a UTF-8 sequence). */
-    private static final boolean[] ESCAPED = new boolean[256];
+    /**
+     * For each byte, the letter COPY's text format writes after a backslash in its place, or 0 when it goes as is:
+     * backslash, tab, newline and carriage return (never part of a UTF-8 sequence) are escaped.
+     */
+    private static final byte[] ESCAPE = new byte[256];
 
     static {
-        for (char c : new char[] {'\\', '\t', '\n', '\r'}) {
-            ESCAPED[c] = true;
-        }
+        ESCAPE['\\'] = '\\';
+        ESCAPE['\t'] = 't';
+        ESCAPE['\n'] = 'n';
+        ESCAPE['\r'] = 'r';
     }
 
     private byte[] buf;
@@ -81,7 +85,7 @@ public final class CopyText {
     public CopyText field(byte[] utf8, int off, int len) {
         int end = off + len;
         int special = off;
-        while (special < end && !escaped(utf8[special])) {
+        while (special < end && ESCAPE[utf8[special] & 0xff] == 0) {
             special++;
         }
         ensure(len);
@@ -93,31 +97,15 @@ public final class CopyText {
         ensure((end - special) * 2);
         for (int i = special; i < end; i++) {
             byte b = utf8[i];
-            switch (b) {
-                case '\\' -> {
-                    buf[size++] = '\\';
-                    buf[size++] = '\\';
-                }
-                case '\t' -> {
-                    buf[size++] = '\\';
-                    buf[size++] = 't';
-                }
-                case '\n' -> {
-                    buf[size++] = '\\';
-                    buf[size++] = 'n';
-                }
-                case '\r' -> {
-                    buf[size++] = '\\';
-                    buf[size++] = 'r';
-                }
-                default -> buf[size++] = b;
+            byte letter = ESCAPE[b & 0xff];
+            if (letter == 0) {
+                buf[size++] = b;
+            } else {
+                buf[size++] = '\\';
+                buf[size++] = letter;
             }
         }
         return this;
-    }
-
-    private static boolean escaped(byte b) {
-        return ESCAPED[b & 0xff];
     }
 
     /** Appends a number field (digits and a sign: nothing to escape). */

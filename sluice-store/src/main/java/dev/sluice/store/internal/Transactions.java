@@ -37,12 +37,4 @@ public final class Transactions {
             cause.addSuppressed(e);
         }
     }
-
-    /** {@code job} if it names a job; the sinks' checkpoints are keyed by it. */
-    public static String requireJob(String job) {
-        if (job == null || job.isBlank()) {
-            throw new IllegalArgumentException("job name must not be blank, was '" + job + "'");
-        }
-        return job;
-    }
 }

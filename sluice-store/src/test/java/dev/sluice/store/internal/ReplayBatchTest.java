@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.replay.Event;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ReplayBatchTest {
@@ -60,8 +64,8 @@ class ReplayBatchTest {
 
     @Test
     void randomCommitsCollapseToTheGreatestRevPerKeyTheLastOfEqualsSortedByKey() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
-        List<Event> events = new java.util.ArrayList<>();
+        SplittableRandom random = new SplittableRandom(42);
+        List<Event> events = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
             String did = "did:plc:" + random.nextInt(30);
             String rkey = "r" + random.nextInt(4);
@@ -73,12 +77,12 @@ class ReplayBatchTest {
         ReplayBatch batch = ReplayBatch.of(events);
 
         // The reference: for each key, the event with the greatest rev, the latest of equals.
-        java.util.Map<String, Event> expected = new java.util.HashMap<>();
+        Map<String, Event> expected = new HashMap<>();
         for (Event e : events) {
             expected.merge(e.did() + "/" + e.commit().rkey(), e,
                     (kept, next) -> ReplayBatch.compareUtf8(next.commit().rev(), kept.commit().rev()) >= 0 ? next : kept);
         }
-        List<Event> all = new java.util.ArrayList<>(batch.upserts());
+        List<Event> all = new ArrayList<>(batch.upserts());
         all.addAll(batch.deletes());
         assertThat(all).containsExactlyInAnyOrderElementsOf(expected.values());
         assertThat(batch.upserts()).isSortedAccordingTo(ReplayBatch.KEY_ORDER)
