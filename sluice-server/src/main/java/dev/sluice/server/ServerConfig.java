@@ -15,9 +15,14 @@ import java.util.Objects;
  * @param batchTtl              unsealed batches older than this expire
  * @param maxDrainBytes         how much of a refused request's body is read before answering; beyond it the
  *                              connection is closed
+ * @param uploadSecret          the key that signs presigned upload URLs, or {@code null} for a random one per process
+ *                              (then a URL is only good on the server that issued it, until it restarts); servers
+ *                              behind one load balancer share one
  */
 public record ServerConfig(String host, int port, List<String> apiKeys, int ingestConcurrency, int maxItemBytes,
-        int offloadThresholdBytes, long maxBatchItems, Duration batchTtl, long maxDrainBytes) {
+        int offloadThresholdBytes, long maxBatchItems, Duration batchTtl, long maxDrainBytes, String uploadSecret) {
+    /** The shortest {@code --upload-secret}: 32 characters, as many as {@code openssl rand -hex 16} prints. */
+    public static final int MIN_UPLOAD_SECRET_CHARS = 32;
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -37,21 +42,34 @@ public record ServerConfig(String host, int port, List<String> apiKeys, int inge
         check(maxBatchItems >= 1, "--max-batch-items must be >= 1, was " + maxBatchItems);
         check(!batchTtl.isNegative() && !batchTtl.isZero(), "--batch-ttl must be positive, was " + batchTtl);
         check(maxDrainBytes >= 0, "maxDrainBytes must be >= 0");
+        // The secret itself is never part of a message: it may be a typo of the real one.
+        check(uploadSecret == null || uploadSecret.length() >= MIN_UPLOAD_SECRET_CHARS
+                        && uploadSecret.chars().allMatch(c -> c > 32 && c < 127),
+                "--upload-secret must be at least " + MIN_UPLOAD_SECRET_CHARS + " printable characters without"
+                        + " spaces (for example the output of 'openssl rand -hex 32'), was "
+                        + (uploadSecret == null ? 0 : uploadSecret.length()) + " characters");
     }
 
     /** Defaults: port 8080 on all interfaces, concurrency 10, items up to 3 MiB, offload above 512 KiB, 24 h TTL. */
     public static ServerConfig defaults(List<String> apiKeys) {
         return new ServerConfig("0.0.0.0", 8080, apiKeys, 10, 3 * 1024 * 1024, 512 * 1024, 1_000_000,
-                Duration.ofHours(24), 256L * 1024 * 1024);
+                Duration.ofHours(24), 256L * 1024 * 1024, null);
     }
 
     public ServerConfig withPort(String h, int p) {
         return new ServerConfig(h, p, apiKeys, ingestConcurrency, maxItemBytes, offloadThresholdBytes, maxBatchItems,
-                batchTtl, maxDrainBytes);
+                batchTtl, maxDrainBytes, uploadSecret);
     }
 
     public ServerConfig withLimits(int concurrency, int maxItem, int offloadThreshold, long maxItems, Duration ttl) {
-        return new ServerConfig(host, port, apiKeys, concurrency, maxItem, offloadThreshold, maxItems, ttl, maxDrainBytes);
+        return new ServerConfig(host, port, apiKeys, concurrency, maxItem, offloadThreshold, maxItems, ttl, maxDrainBytes,
+                uploadSecret);
+    }
+
+    /** The same settings with presigned upload URLs signed by {@code secret} ({@code null}: random per process). */
+    public ServerConfig withUploadSecret(String secret) {
+        return new ServerConfig(host, port, apiKeys, ingestConcurrency, maxItemBytes, offloadThresholdBytes,
+                maxBatchItems, batchTtl, maxDrainBytes, secret);
     }
 
     private static void check(boolean ok, String message) {

@@ -63,6 +63,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Unsealed batches expire after this. Default: ${DEFAULT-VALUE}.")
     Duration batchTtl;
 
+    @Option(names = "--upload-secret", defaultValue = "${env:SLUICE_UPLOAD_SECRET}",
+            description = "Signs the trigger.dev surface's presigned upload URLs (at least 32 characters, e.g. "
+                    + "'openssl rand -hex 32'); give every server behind one load balancer the same one, and URLs "
+                    + "stay good across restarts. Default: $SLUICE_UPLOAD_SECRET; with none, a random one per process.")
+    String uploadSecret;
+
     @Override
     public Integer call() throws Exception {
         List<String> keys = new ArrayList<>(apiKeys);
@@ -78,6 +84,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config = ServerConfig.defaults(keys).withPort(host, port)
                 .withLimits(ingestConcurrency, maxItemBytes, offloadThreshold, maxBatchItems, batchTtl);
+        try {
+            config = config.withUploadSecret(uploadSecret == null || uploadSecret.isEmpty() ? null : uploadSecret);
+        } catch (IllegalArgumentException e) {
+            boolean secretFromEnv = uploadSecret.equals(System.getenv("SLUICE_UPLOAD_SECRET"));
+            throw secretFromEnv ? new IllegalArgumentException("$SLUICE_UPLOAD_SECRET: " + e.getMessage(), e) : e;
+        }
         DatabaseUrl url = Converters.databaseUrl(db);
         ObjectStore store;
         try {

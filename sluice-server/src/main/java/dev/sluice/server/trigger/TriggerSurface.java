@@ -20,8 +20,11 @@ public final class TriggerSurface {
 
     public TriggerSurface(BatchIngest ingest, ObjectStore objects, ApiKeys keys, Clock clock) {
         this.batches = new TriggerBatchRoutes(ingest, keys);
-        this.packets = new PacketRoutes(objects, keys, UploadSigner.random(clock, UPLOAD_URL_TTL),
-                ingest.config().maxItemBytes(), ingest.config().maxDrainBytes());
+        String secret = ingest.config().uploadSecret();
+        UploadSigner signer = secret == null ? UploadSigner.random(clock, UPLOAD_URL_TTL)
+                : UploadSigner.shared(secret, clock, UPLOAD_URL_TTL);
+        this.packets = new PacketRoutes(objects, keys, signer, ingest.config().maxItemBytes(),
+                ingest.config().maxDrainBytes());
     }
 
     public void register(HttpRules rules) {

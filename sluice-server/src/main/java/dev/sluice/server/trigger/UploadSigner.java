@@ -12,8 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs and checks upload URLs the way S3 presigns them: {@code sig = hex(HMAC-SHA256(secret, key + "\n" +
- * expires))}, {@code expires} in epoch seconds. The secret is random per server process, so a URL is only good on
- * the server that issued it, until it expires or the server restarts.
+ * expires))}, {@code expires} in epoch seconds. With {@code --upload-secret} the secret is shared: a URL is good on
+ * every server started with it, across restarts, until it expires. Without, it is random per server process, so a
+ * URL is only good on the server that issued it, until it expires or the server restarts.
  *
  * <p>Thread-safe.
  */
@@ -33,6 +34,11 @@ final class UploadSigner {
         byte[] s = new byte[32];
         new SecureRandom().nextBytes(s);
         return new UploadSigner(s, clock, ttl);
+    }
+
+    /** A signer keyed by {@code secret}'s UTF-8 bytes: the same secret on every server makes their URLs interchangeable. */
+    static UploadSigner shared(String secret, Clock clock, Duration ttl) {
+        return new UploadSigner(secret.getBytes(StandardCharsets.UTF_8), clock, ttl);
     }
 
     /** The expiry for a URL issued now, in epoch seconds. */

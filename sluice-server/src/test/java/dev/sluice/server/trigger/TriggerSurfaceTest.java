@@ -8,12 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.objects.ObjectStore;
+import dev.sluice.server.ServerConfig;
 import dev.sluice.server.http.ApiError;
 import dev.sluice.store.DatabaseUrl;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -178,6 +180,41 @@ class TriggerSurfaceTest {
         JsonNode expired = upload(url, bytes);
         assertThat(expired.get("_status").asInt()).isEqualTo(403);
         assertThat(expired.at("/error/message").asText()).contains("expired");
+    }
+
+    @Test
+    void aSharedUploadSecretMakesUrlsGoodOnEveryServerThatHasIt() throws Exception {
+        String secret = "0123456789abcdef0123456789abcdef-shared";
+        s = new TriggerTestServer(DatabaseUrl.Kind.SQLITE, dir.resolve("a"), secret);
+        String url = presign("trigger/packet_lb/payload.json", KEY).get("presignedUrl").asText();
+        String storagePath = presign("trigger/packet_lb/payload.json", KEY).get("storagePath").asText();
+        byte[] bytes = "behind a load balancer".getBytes(StandardCharsets.UTF_8);
+        // Another replica (or this one restarted) with the same secret takes the URL; one without it refuses it.
+        try (TriggerTestServer replica = new TriggerTestServer(DatabaseUrl.Kind.SQLITE, dir.resolve("b"), secret);
+             TriggerTestServer stranger = new TriggerTestServer(DatabaseUrl.Kind.SQLITE, dir.resolve("c"))) {
+            JsonNode refused = stranger.send("PUT", url.replace(s.base(), stranger.base()), null, "text/plain", bytes);
+            assertThat(refused.get("_status").asInt()).as(refused.toString()).isEqualTo(403);
+            assertThat(refused.at("/error/message").asText()).contains("signature does not match");
+            assertThat(dir.resolve("c/objects").resolve(storagePath)).doesNotExist();
+
+            JsonNode ok = replica.send("PUT", url.replace(s.base(), replica.base()), null, "text/plain", bytes);
+            assertThat(ok.get("_status").asInt()).as(ok.toString()).isEqualTo(200);
+            try (InputStream in = replica.objects.get(storagePath)) {
+                assertThat(in.readAllBytes()).isEqualTo(bytes);
+            }
+        }
+    }
+
+    @Test
+    void anUploadSecretTooShortToBeOneIsRefusedWithoutEchoingIt() {
+        assertThatThrownBy(() -> ServerConfig.defaults(List.of(KEY)).withUploadSecret("hunter2-hunter2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--upload-secret must be at least 32 printable characters")
+                .hasMessageContaining("was 15 characters")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ServerConfig.defaults(List.of(KEY))
+                .withUploadSecret("0123456789abcdef 0123456789abcdef"))
+                .hasMessageContaining("without spaces");
     }
 
     @ParameterizedTest

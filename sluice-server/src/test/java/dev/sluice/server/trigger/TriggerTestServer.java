@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,10 +34,17 @@ final class TriggerTestServer implements AutoCloseable {
     final IngestServer server;
 
     TriggerTestServer(DatabaseUrl.Kind kind, Path dir) throws Exception {
+        this(kind, dir, null);
+    }
+
+    /** @param uploadSecret {@code --upload-secret}, or {@code null} for a random one */
+    TriggerTestServer(DatabaseUrl.Kind kind, Path dir, String uploadSecret) throws Exception {
+        Files.createDirectories(dir);
         db = Database.open(TestDatabases.fresh(kind, dir));
         objects = new FileObjectStore(dir.resolve("objects"));
         ServerConfig config = ServerConfig.defaults(List.of(KEY, OTHER_KEY)).withPort("127.0.0.1", 0)
-                .withLimits(10, 3 * 1024 * 1024, 512 * 1024, 1000, Duration.ofHours(1));
+                .withLimits(10, 3 * 1024 * 1024, 512 * 1024, 1000, Duration.ofHours(1))
+                .withUploadSecret(uploadSecret);
         server = IngestServer.start(config, new JdbcBatchStore(db, clock), objects, clock);
     }
 
