@@ -4,44 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.sluice.cli.testing.CapturedOutput;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The command line as a user meets it: errors that name the flag, exit codes, and the demo's JSON. */
 class CommandLineTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
 
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
@@ -59,37 +36,37 @@ class CommandLineTest {
         int code = Main.run("backfill", "stripe", "--api-key", "sk_test_x", "--db", "sqlite:" + dir.resolve("x.db"),
                 flag, value);
         assertThat(code).isEqualTo(2);
-        assertThat(err()).startsWith("sluice: ").contains(named).doesNotContain("Exception\n\tat ");
+        assertThat(io.err()).startsWith("sluice: ").contains(named).doesNotContain("Exception\n\tat ");
     }
 
     @Test
     void aMissingKeyIsNamed() {
         int code = Main.run("backfill", "stripe", "--api-key", "", "--db", "sqlite:" + dir.resolve("x.db"));
         assertThat(code).isEqualTo(2);
-        assertThat(err()).contains("--api-key (or STRIPE_API_KEY) is required");
+        assertThat(io.err()).contains("--api-key (or STRIPE_API_KEY) is required");
     }
 
     @Test
     void statusOfAMissingDatabaseSaysSo() {
         int code = Main.run("status", "--db", "sqlite:" + dir.resolve("nothing-here.db"));
         assertThat(code).isEqualTo(2);
-        assertThat(err()).contains("--db").contains("nothing-here.db");
+        assertThat(io.err()).contains("--db").contains("nothing-here.db");
     }
 
     @Test
     void theDemoBackfillsEverythingAndStatusReportsIt() throws Exception {
         String db = "sqlite:" + dir.resolve("demo.db");
         int code = Main.run("demo", "--objects", "3000", "--rps", "2000", "--latency-ms", "0", "--db", db, "--json");
-        assertThat(code).as(err()).isZero();
-        JsonNode summary = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).trim());
+        assertThat(code).as(io.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(io.out().trim());
         assertThat(summary.get("complete").asBoolean()).isTrue();
         assertThat(summary.get("objects").asLong()).isEqualTo(3000);
         assertThat(summary.get("streams")).hasSize(3);
         assertThat(summary.get("requests").asLong()).isGreaterThanOrEqualTo(summary.get("pages").asLong());
 
-        out.reset();
+        io.resetOut();
         assertThat(Main.run("status", "--db", db, "--json")).isZero();
-        JsonNode status = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8).trim());
+        JsonNode status = new ObjectMapper().readTree(io.out().trim());
         JsonNode job = status.get("jobs").get(0);
         assertThat(job.get("job").asText()).isEqualTo("demo");
         assertThat(job.get("done").asBoolean()).isTrue();
@@ -105,6 +82,6 @@ class CommandLineTest {
     void theKeyNeverAppearsInOutput() {
         Main.run("backfill", "stripe", "--api-key", "sk_live_secret123", "--base-url", "http://127.0.0.1:1",
                 "--db", "sqlite:" + dir.resolve("k.db"), "--since", "0", "--max-attempts", "1", "--json");
-        assertThat(err() + out.toString(StandardCharsets.UTF_8)).doesNotContain("sk_live_secret123");
+        assertThat(io.err() + io.out()).doesNotContain("sk_live_secret123");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.cli.Main;
+import dev.sluice.cli.testing.CapturedOutput;
 import dev.sluice.replay.Event;
 import dev.sluice.replay.EventJson;
 import dev.sluice.store.Database;
@@ -12,16 +13,12 @@ import dev.sluice.store.DatabaseUrl;
 import dev.sluice.store.ReplayTables;
 import dev.sluice.store.testing.TestDatabases;
 import dev.sluice.testing.RandomEvents;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,27 +26,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@code sluice replay file} as a user runs it: a recording into SQLite and PostgreSQL, resumes, bad lines. */
 class ReplayFileEndToEndTest {
     private static final long START = 1_760_000_000_000_000L;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
+    @RegisterExtension
+    final CapturedOutput io = new CapturedOutput();
 
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
 
     private Path record(List<Event> events) throws Exception {
         Path file = dir.resolve("events.ndjson");
@@ -62,7 +43,7 @@ class ReplayFileEndToEndTest {
     }
 
     private JsonNode lastJson() throws Exception {
-        String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
+        String[] lines = io.out().strip().split("\n");
         return new ObjectMapper().readTree(lines[lines.length - 1]);
     }
 
@@ -75,7 +56,7 @@ class ReplayFileEndToEndTest {
 
         int code = Main.run("replay", "file", file.toString(), "--db", db.toString(), "--mode", "fast", "--json",
                 "--job", "rec");
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(code).as(io.err()).isZero();
         JsonNode summary = lastJson();
         assertThat(summary.get("caught_up").asBoolean()).isTrue();
         assertThat(summary.get("received").asLong()).isEqualTo(events.size());
@@ -114,7 +95,7 @@ class ReplayFileEndToEndTest {
 
         int code = Main.run("replay", "file", file.toString(), "--db", db.toString(), "--mode", "fast", "--job", "bad");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("events.ndjson line 2501").contains("time_us");
+        assertThat(io.err()).contains("events.ndjson line 2501").contains("time_us");
         try (Database d = Database.open(db)) {
             long cp = new dev.sluice.store.JdbcReplaySink(d, dev.sluice.time.Clock.system()).checkpoint("bad")
                     .orElse(Long.MIN_VALUE);
@@ -126,12 +107,12 @@ class ReplayFileEndToEndTest {
     @Test
     void badFlagsAreNamed() {
         assertThat(Main.run("replay", "file", dir.resolve("missing.ndjson").toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read");
+        assertThat(io.err()).contains("cannot read");
         assertThat(Main.run("replay", "jetstream", "--url", "http://x", "--db", "sqlite:" + dir.resolve("a.db")))
                 .isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--url");
+        assertThat(io.err()).contains("--url");
         assertThat(Main.run("replay", "jetstream", "--url", "ws://127.0.0.1:1", "--mode", "turbo", "--db",
                 "sqlite:" + dir.resolve("a.db"))).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--mode");
+        assertThat(io.err()).contains("--mode");
     }
 }
