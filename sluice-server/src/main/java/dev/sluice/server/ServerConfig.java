@@ -72,6 +72,16 @@ public record ServerConfig(String host, int port, List<String> apiKeys, int inge
                 maxBatchItems, batchTtl, maxDrainBytes, secret);
     }
 
+    /** Every setting but the secrets: API keys and the upload secret show only as counts and presence. */
+    @Override
+    public String toString() {
+        return "ServerConfig[host=" + host + ", port=" + port + ", apiKeys=" + apiKeys.size() + " keys"
+                + ", ingestConcurrency=" + ingestConcurrency + ", maxItemBytes=" + maxItemBytes
+                + ", offloadThresholdBytes=" + offloadThresholdBytes + ", maxBatchItems=" + maxBatchItems
+                + ", batchTtl=" + batchTtl + ", maxDrainBytes=" + maxDrainBytes
+                + ", uploadSecret=" + (uploadSecret == null ? "random per process" : "shared") + "]";
+    }
+
     private static void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);

@@ -206,7 +206,7 @@ class TriggerSurfaceTest {
     }
 
     @Test
-    void anUploadSecretTooShortToBeOneIsRefusedWithoutEchoingIt() {
+    void anUploadSecretTooShortToBeOneIsRefusedAndNoSecretIsEverPrinted() {
         assertThatThrownBy(() -> ServerConfig.defaults(List.of(KEY)).withUploadSecret("hunter2-hunter2"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--upload-secret must be at least 32 printable characters")
@@ -215,6 +215,9 @@ class TriggerSurfaceTest {
         assertThatThrownBy(() -> ServerConfig.defaults(List.of(KEY))
                 .withUploadSecret("0123456789abcdef 0123456789abcdef"))
                 .hasMessageContaining("without spaces");
+        String secret = "0123456789abcdef0123456789abcdef";
+        assertThat(ServerConfig.defaults(List.of(KEY)).withUploadSecret(secret).toString())
+                .contains("uploadSecret=shared").contains("apiKeys=1 keys").doesNotContain(secret).doesNotContain(KEY);
     }
 
     @ParameterizedTest
