@@ -54,8 +54,21 @@ public interface BatchStore {
     List<ItemRecord> items(String batchId, long after, int limit);
 
     /**
-     * Marks open batches created before {@code createdBefore} expired and deletes their items; returns the object
-     * keys those items referenced, for the caller to delete from the object store.
+     * Marks open batches created before {@code createdBefore} expired and deletes their items; returns those batches
+     * and the object keys their items referenced, for the caller to delete from the object store.
      */
-    List<String> expire(Instant createdBefore);
+    Expired expire(Instant createdBefore);
+
+    /**
+     * What one {@link #expire} call expired.
+     *
+     * @param batchIds   the batches now expired, oldest first
+     * @param objectKeys the object keys their items referenced
+     */
+    record Expired(List<String> batchIds, List<String> objectKeys) {
+        public Expired {
+            batchIds = List.copyOf(batchIds);
+            objectKeys = List.copyOf(objectKeys);
+        }
+    }
 }

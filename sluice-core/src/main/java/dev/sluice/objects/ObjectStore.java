@@ -26,6 +26,15 @@ public interface ObjectStore extends AutoCloseable {
     /** Removes the object if present. */
     void delete(String key) throws IOException;
 
+    /**
+     * Removes every object whose key lies under {@code prefix} (keys starting with {@code prefix + "/"}), and returns
+     * how many there were. For what no row may point at any more, such as an expired batch's payloads, including
+     * any a crashed or raced stream stored before its row could be written.
+     *
+     * @param prefix a valid key; nothing outside it is touched
+     */
+    int deleteAll(String prefix) throws IOException;
+
     /** A description for logs and errors, without credentials (e.g. {@code file:/data/objects}). */
     String describe();
 

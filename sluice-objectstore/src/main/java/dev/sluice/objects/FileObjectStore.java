@@ -4,15 +4,21 @@ import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Objects as files under a root directory: key {@code a/b/c} is the file {@code ROOT/a/b/c}.
@@ -121,6 +127,39 @@ public final class FileObjectStore implements ObjectStore {
             return; // a key prefix, not an object
         }
         Files.deleteIfExists(target);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The prefix's directory goes too, with every directory under it, once empty: unlike {@link #delete}, nothing
+     * is expected to put under it any more. A put racing with this either lands before (and is deleted) or fails.
+     */
+    @Override
+    public int deleteAll(String prefix) throws IOException {
+        Path dir = resolve(prefix);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        List<Path> entries;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            entries = walk.sorted(Comparator.reverseOrder()).toList(); // children before their directory
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        int deleted = 0;
+        for (Path p : entries) {
+            boolean object = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                    && !p.getFileName().toString().startsWith(".put~");
+            try {
+                if (Files.deleteIfExists(p) && object) {
+                    deleted++;
+                }
+            } catch (DirectoryNotEmptyException e) {
+                // a put created something meanwhile; it stays, and the next sweep takes it
+            }
+        }
+        return deleted;
     }
 
     @Override

@@ -22,6 +22,7 @@ import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Objects in an S3 bucket (AWS or an S3-compatible server), under an optional key prefix, through the AWS SDK v2
@@ -90,6 +91,28 @@ public final class S3ObjectStore implements ObjectStore {
         } catch (SdkException e) {
             throw new IOException("cannot delete object '" + key + "' from " + description + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Lists the prefix page by page and deletes each object with its own request: one request per object is slow
+     * for a big prefix, but every S3-compatible server supports it, and expiry sweeps are not on any client's path.
+     */
+    @Override
+    public int deleteAll(String prefix) throws IOException {
+        String s3Prefix = s3Key(prefix) + "/";
+        int deleted = 0;
+        try {
+            for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(s3Prefix)).contents()) {
+                client.deleteObject(b -> b.bucket(bucket).key(o.key()));
+                deleted++;
+            }
+        } catch (SdkException e) {
+            throw new IOException("cannot delete the objects under '" + prefix + "/' from " + description
+                    + " (" + deleted + " deleted before): " + e.getMessage(), e);
+        }
+        return deleted;
     }
 
     @Override

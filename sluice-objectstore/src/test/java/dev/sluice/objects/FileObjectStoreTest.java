@@ -50,6 +50,21 @@ class FileObjectStoreTest extends ObjectStoreContract {
     }
 
     @Test
+    void deleteAllTakesThePrefixFolderAndAnInterruptedPutsTempFileButNotTheLinkTarget() throws IOException {
+        store.put("batches/b1/0", new byte[] {1});
+        store.put("batches/b1/deep/1", new byte[] {2});
+        Files.write(dir.resolve("objects/batches/b1/.put~123.tmp"), new byte[] {3}); // a crashed put's leftover
+        Path outside = Files.writeString(dir.resolve("outside.txt"), "keep");
+        Files.createSymbolicLink(dir.resolve("objects/batches/b1/link"), outside);
+
+        assertThat(store.deleteAll("batches/b1")).isEqualTo(2);
+
+        assertThat(dir.resolve("objects/batches/b1")).doesNotExist();
+        assertThat(dir.resolve("objects/batches")).isDirectory();
+        assertThat(outside).hasContent("keep");
+    }
+
+    @Test
     void rejectedKeysWriteNothingAnywhere() throws IOException {
         for (String key : new String[] {"../x", "a/../../x", "/x"}) {
             assertThatThrownBy(() -> store.put(key, new byte[] {1})).isInstanceOf(IllegalArgumentException.class);

@@ -57,6 +57,29 @@ abstract class ObjectStoreContract {
     }
 
     @Test
+    void deleteAllRemovesEverythingUnderThePrefixAndNothingBeside() throws IOException {
+        store().put("delete-all/batch_1/0", new byte[] {1});
+        store().put("delete-all/batch_1/1", new byte[] {2});
+        store().put("delete-all/batch_1/deep/er/2", new byte[] {3});
+        store().put("delete-all/batch_10/0", new byte[] {4}); // shares the prefix's characters, not its folder
+        store().put("delete-all/batch_1.json", new byte[] {5});
+
+        assertThat(store().deleteAll("delete-all/batch_1")).isEqualTo(3);
+
+        for (String gone : new String[] {"delete-all/batch_1/0", "delete-all/batch_1/1", "delete-all/batch_1/deep/er/2"}) {
+            assertThatThrownBy(() -> store().get(gone)).as(gone).isInstanceOf(FileNotFoundException.class);
+        }
+        assertThat(read(store().get("delete-all/batch_10/0"))).containsExactly(4);
+        assertThat(read(store().get("delete-all/batch_1.json"))).containsExactly(5);
+        assertThat(store().deleteAll("delete-all/batch_1")).isZero();
+        assertThat(store().deleteAll("delete-all/never-used")).isZero();
+        // The prefix can be reused afterwards.
+        store().put("delete-all/batch_1/0", new byte[] {6});
+        assertThat(read(store().get("delete-all/batch_1/0"))).containsExactly(6);
+        assertThatThrownBy(() -> store().deleteAll("../delete-all")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void missingKeyIsFileNotFoundNamingTheKey() {
         assertThatThrownBy(() -> store().get("missing/no-such-object"))
                 .isInstanceOf(FileNotFoundException.class)

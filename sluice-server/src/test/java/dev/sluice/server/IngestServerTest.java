@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.ingest.Batch;
+import dev.sluice.ingest.BatchStore;
+import dev.sluice.ingest.IndexRanges;
+import dev.sluice.ingest.ItemRecord;
 import dev.sluice.objects.FileObjectStore;
 import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
@@ -21,15 +25,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,11 +61,16 @@ class IngestServerTest {
     private FileObjectStore objects;
 
     private void start(DatabaseUrl.Kind kind, int offloadThreshold) throws Exception {
+        start(kind, offloadThreshold, store -> store);
+    }
+
+    /** @param wrap what the server sees of the real store (a test's way to interleave another server's work) */
+    private void start(DatabaseUrl.Kind kind, int offloadThreshold, UnaryOperator<BatchStore> wrap) throws Exception {
         db = Database.open(TestDatabases.fresh(kind, dir));
         objects = new FileObjectStore(dir.resolve("objects"));
         ServerConfig config = ServerConfig.defaults(List.of(KEY, OTHER_KEY)).withPort("127.0.0.1", 0)
                 .withLimits(10, 64 * 1024, offloadThreshold, 1_000_000, Duration.ofHours(1));
-        server = IngestServer.start(config, new JdbcBatchStore(db, clock), objects, clock);
+        server = IngestServer.start(config, wrap.apply(new JdbcBatchStore(db, clock)), objects, clock);
     }
 
     @AfterEach
@@ -410,5 +422,84 @@ class IngestServerTest {
         assertThat(Files.exists(object)).isFalse();
         assertThat(status(done).get("status").asText()).isEqualTo("sealed");
         assertThat(items(id, lines(1, 3)).get("_status").asInt()).isEqualTo(410);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.sluice.store.testing.TestDatabases#kinds")
+    void anExpiredBatchLosesPayloadsThatNoRowPointsAtToo(DatabaseUrl.Kind kind) throws Exception {
+        start(kind, 100);
+        String id = create(3);
+        items(id, "{\"index\":0,\"payload\":\"" + "z".repeat(500) + "\"}\n");
+        // What a server that crashed between putting a payload and writing its row leaves behind.
+        Path orphan = dir.resolve("objects").resolve("batches").resolve(id).resolve("2");
+        Files.write(orphan, new byte[] {'"', 'x', '"'});
+        Path keep = dir.resolve("objects").resolve("batches").resolve(id + "0").resolve("0");
+        Files.createDirectories(keep.getParent());
+        Files.write(keep, new byte[] {'1'});
+
+        clock.advanceMillis(Duration.ofHours(2).toMillis());
+        assertThat(server.expiry().sweep()).isEqualTo(2);
+
+        assertThat(dir.resolve("objects").resolve("batches").resolve(id)).doesNotExist();
+        assertThat(keep).exists(); // another batch's, whose id only starts like this one's
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.sluice.store.testing.TestDatabases#kinds")
+    void aPayloadPutWhileItsBatchExpiredIsDeletedWithTheRefusedGroup(DatabaseUrl.Kind kind) throws Exception {
+        // Another server's sweep expires the batch after this stream offloaded a payload and before its row is
+        // written, so the sweep could not see the object: the stream must delete it itself.
+        start(kind, 100, real -> new ExpiringBeforeWrite(real, clock));
+        String id = create(2);
+        JsonNode r = items(id, "{\"index\":0,\"payload\":\"" + "z".repeat(500) + "\"}\n");
+
+        assertThat(r.get("_status").asInt()).as(r.toString()).isEqualTo(410);
+        assertThat(r.at("/error/code").asText()).isEqualTo("BATCH_EXPIRED");
+        assertThat(status(id).get("status").asText()).isEqualTo("expired");
+        assertThat(dir.resolve("objects").resolve("batches").resolve(id).resolve("0")).doesNotExist();
+    }
+
+    /** A store whose every write is preceded by a sweep of all open batches, as if another server ran one then. */
+    private record ExpiringBeforeWrite(BatchStore real, FakeClock clock) implements BatchStore {
+        @Override
+        public WriteResult write(String batchId, List<ItemRecord> items) {
+            real.expire(Instant.ofEpochMilli(clock.epochMillis() + 1));
+            return real.write(batchId, items);
+        }
+
+        @Override
+        public Created create(String owner, long expectedCount, String idempotencyKey, String metadataJson) {
+            return real.create(owner, expectedCount, idempotencyKey, metadataJson);
+        }
+
+        @Override
+        public Optional<Batch> find(String id) {
+            return real.find(id);
+        }
+
+        @Override
+        public Counts counts(String batchId) {
+            return real.counts(batchId);
+        }
+
+        @Override
+        public boolean trySeal(String batchId) {
+            return real.trySeal(batchId);
+        }
+
+        @Override
+        public List<IndexRanges.Range> missing(String batchId, int limit) {
+            return real.missing(batchId, limit);
+        }
+
+        @Override
+        public List<ItemRecord> items(String batchId, long after, int limit) {
+            return real.items(batchId, after, limit);
+        }
+
+        @Override
+        public Expired expire(Instant createdBefore) {
+            return real.expire(createdBefore);
+        }
     }
 }

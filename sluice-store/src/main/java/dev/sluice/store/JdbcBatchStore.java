@@ -470,8 +470,9 @@ public final class JdbcBatchStore implements BatchStore {
      * seals meanwhile is kept.
      */
     @Override
-    public List<String> expire(Instant createdBefore) {
+    public Expired expire(Instant createdBefore) {
         List<String> keys = new ArrayList<>();
+        List<String> expired = new ArrayList<>();
         String current = null;
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
@@ -482,11 +483,14 @@ public final class JdbcBatchStore implements BatchStore {
                         current = id;
                         List<String> batchKeys = expireOne(c, id);
                         c.commit();
-                        keys.addAll(batchKeys);
+                        if (batchKeys != null) {
+                            expired.add(id);
+                            keys.addAll(batchKeys);
+                        }
                     }
                     current = null;
                 }
-                return keys;
+                return new Expired(expired, keys);
             } catch (SQLException | RuntimeException e) {
                 Transactions.rollback(c, e);
                 throw e;
@@ -494,7 +498,8 @@ public final class JdbcBatchStore implements BatchStore {
         } catch (SQLException e) {
             throw new StoreException("expiry of batches created before " + createdBefore + " failed"
                     + (current == null ? "" : " at batch " + current + " (its items are kept)")
-                    + "; object keys of the batches already expired: " + keys + ": " + e.getMessage(), e);
+                    + "; batches already expired: " + expired + ", their object keys: " + keys + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -515,7 +520,10 @@ public final class JdbcBatchStore implements BatchStore {
         return ids;
     }
 
-    /** Expires one batch if it is still open, in the caller's transaction; returns its items' object keys. */
+    /**
+     * Expires one batch if it is still open, in the caller's transaction; returns its items' object keys, or
+     * {@code null} if it was not open any more.
+     */
     private List<String> expireOne(Connection c, String id) throws SQLException {
         List<String> keys = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
@@ -524,7 +532,7 @@ public final class JdbcBatchStore implements BatchStore {
             ps.setString(2, id);
             ps.setString(3, Batch.Status.OPEN.wire());
             if (ps.executeUpdate() == 0) {
-                return keys; // sealed since it was listed
+                return null; // sealed since it was listed
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT object_key FROM sluice_batch_items"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.ingest.Batch;
+import dev.sluice.ingest.BatchStore;
 import dev.sluice.ingest.BatchStore.Counts;
 import dev.sluice.ingest.BatchStore.Created;
 import dev.sluice.ingest.BatchStore.WriteResult;
@@ -298,8 +299,9 @@ class JdbcBatchStoreTest {
             String young = store.create("key_1", 2, null, null).batch().id();
             store.write(young, List.of(ItemRecord.offloaded(0, "objects/young/0", 10)));
 
-            assertThat(store.expire(Instant.ofEpochMilli(NOW + 60_000)))
-                    .containsExactly("objects/old/0", "objects/old/3");
+            BatchStore.Expired expired = store.expire(Instant.ofEpochMilli(NOW + 60_000));
+            assertThat(expired.batchIds()).containsExactly(old);
+            assertThat(expired.objectKeys()).containsExactly("objects/old/0", "objects/old/3");
 
             assertThat(store.find(old).orElseThrow().status()).isEqualTo(Batch.Status.EXPIRED);
             assertThat(store.counts(old)).isEqualTo(new Counts(0, 0));
@@ -308,7 +310,8 @@ class JdbcBatchStoreTest {
             assertThat(store.items(sealed, -1, 10)).hasSize(1);
             assertThat(store.find(young).orElseThrow().status()).isEqualTo(Batch.Status.OPEN);
             assertThat(store.counts(young)).isEqualTo(new Counts(1, 0));
-            assertThat(store.expire(Instant.ofEpochMilli(NOW + 60_000))).isEmpty();
+            assertThat(store.expire(Instant.ofEpochMilli(NOW + 60_000)))
+                    .isEqualTo(new BatchStore.Expired(List.of(), List.of()));
         }
     }
 
@@ -323,7 +326,9 @@ class JdbcBatchStoreTest {
                 store.write(id, List.of(ItemRecord.offloaded(0, "o/" + i, 1)));
             }
 
-            assertThat(store.expire(Instant.ofEpochMilli(NOW + 1))).hasSize(n);
+            BatchStore.Expired expired = store.expire(Instant.ofEpochMilli(NOW + 1));
+            assertThat(expired.batchIds()).hasSize(n).doesNotHaveDuplicates();
+            assertThat(expired.objectKeys()).hasSize(n);
         }
     }
 

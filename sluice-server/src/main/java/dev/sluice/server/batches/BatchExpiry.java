@@ -12,7 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Expires unsealed batches older than the TTL: the store marks them expired and drops their items, then their
- * offloaded payloads are deleted from the object store. Sealed batches are never touched.
+ * payloads are deleted from the object store: every object their items referenced (client uploads included), and
+ * everything under each batch's own prefix. The prefix also holds payloads that no row points at: a payload goes to
+ * the store before its row, so a server that crashed in between, or a stream whose batch expired under it, left
+ * one behind. Sealed batches are never touched.
  */
 public final class BatchExpiry {
     private static final Logger LOG = LoggerFactory.getLogger(BatchExpiry.class);
@@ -31,14 +34,23 @@ public final class BatchExpiry {
 
     /** Runs one sweep now; returns how many payload objects it deleted. */
     public int sweep() {
-        List<String> keys = store.expire(Instant.ofEpochMilli(clock.epochMillis()).minus(ttl));
+        BatchStore.Expired expired = store.expire(Instant.ofEpochMilli(clock.epochMillis()).minus(ttl));
         int deleted = 0;
-        for (String key : keys) {
+        for (String key : expired.objectKeys()) {
             try {
                 objects.delete(key);
                 deleted++;
             } catch (IOException e) {
                 LOG.warn("could not delete expired payload {} from {}: {}", key, objects.describe(), e.getMessage());
+            }
+        }
+        for (String id : expired.batchIds()) {
+            String prefix = ItemStream.objectPrefix(id);
+            try {
+                deleted += objects.deleteAll(prefix);
+            } catch (IOException e) {
+                LOG.warn("could not delete the payloads under {}/ of expired batch {} from {}: {}", prefix, id,
+                        objects.describe(), e.getMessage());
             }
         }
         return deleted;

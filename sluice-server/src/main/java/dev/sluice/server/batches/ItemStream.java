@@ -26,6 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes one request's NDJSON items into a batch: reads lines as they arrive, stores each in the surface's
@@ -47,6 +49,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Not thread-safe: one per request, run on the request's thread.
  */
 final class ItemStream {
+    private static final Logger LOG = LoggerFactory.getLogger(ItemStream.class);
     static final int GROUP_ITEMS = 5000;
     static final long GROUP_BYTES = 4L * 1024 * 1024;
     static final int COMMITS_IN_FLIGHT = 2;
@@ -181,9 +184,17 @@ final class ItemStream {
         });
     }
 
-    /** The key of an offloaded payload: one per (batch, index), so a retried stream overwrites, never orphans. */
+    /**
+     * The key of an offloaded payload: one per (batch, index), so a retried stream overwrites, never orphans. All of
+     * a batch's lie under {@link #objectPrefix}, which its expiry deletes whole.
+     */
     static String objectKey(String batchId, long index) {
-        return "batches/" + batchId + "/" + index;
+        return objectPrefix(batchId) + "/" + index;
+    }
+
+    /** Where every payload this server offloads for {@code batchId} lies. */
+    static String objectPrefix(String batchId) {
+        return "batches/" + batchId;
     }
 
     private void add(ItemRecord r, long bytes) {
@@ -266,6 +277,8 @@ final class ItemStream {
             } catch (IllegalStateException notOpen) {
                 Batch now = store.find(batch.id()).orElse(batch);
                 if (now.status() != Batch.Status.SEALED) {
+                    // The expiry may have swept the batch's objects before these were put: no row will hold them.
+                    deleteOffloaded(items);
                     throw new ApiError(410, "BATCH_EXPIRED", "batch " + batch.id() + " expired while items arrived");
                 }
                 // Another stream completed the batch and sealed it: every index is stored, the rest are duplicates.
@@ -274,6 +287,23 @@ final class ItemStream {
         }
         dedup[0] += items.size();
         return 0;
+    }
+
+    /** Best effort: the payloads of {@code items} that this server offloaded under the batch's prefix. */
+    private void deleteOffloaded(List<ItemRecord> items) {
+        String prefix = objectPrefix(batch.id()) + "/";
+        for (ItemRecord r : items) {
+            String key = r.objectKey();
+            if (key != null && key.startsWith(prefix)) {
+                try {
+                    objects.delete(key);
+                } catch (IOException | RuntimeException e) {
+                    // the batch is expired already, so no later sweep looks under its prefix: leave a trace
+                    LOG.warn("could not delete payload {} of expired batch {} from {}: {}", key, batch.id(),
+                            objects.describe(), e.toString());
+                }
+            }
+        }
     }
 
     private static ApiError toApiError(ItemError e) {
