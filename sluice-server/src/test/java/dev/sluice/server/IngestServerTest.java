@@ -126,6 +126,16 @@ class IngestServerTest {
         return sb.toString();
     }
 
+    /** Item {@code index} with a 500-byte string payload: offloaded by a server started with a threshold of 100. */
+    private static String offloadedLine(int index) {
+        return "{\"index\":" + index + ",\"payload\":\"" + "z".repeat(500) + "\"}\n";
+    }
+
+    /** Where the file object store keeps {@code name} of batch {@code id}'s offloaded payloads. */
+    private Path batchObject(String id, String name) {
+        return dir.resolve("objects").resolve("batches").resolve(id).resolve(name);
+    }
+
     private JsonNode status(String id) throws Exception {
         return JSON.readTree(get("/v1/batches/" + id, KEY).body());
     }
@@ -409,8 +419,8 @@ class IngestServerTest {
     void anUnsealedBatchExpiresWithItsItemsAndObjects(DatabaseUrl.Kind kind) throws Exception {
         start(kind, 100);
         String id = create(3);
-        items(id, "{\"index\":0,\"payload\":\"" + "z".repeat(500) + "\"}\n");
-        Path object = dir.resolve("objects").resolve("batches").resolve(id).resolve("0");
+        items(id, offloadedLine(0));
+        Path object = batchObject(id, "0");
         assertThat(Files.exists(object)).isTrue();
         String done = create(1);
         items(done, lines(0, 1));
@@ -429,18 +439,18 @@ class IngestServerTest {
     void anExpiredBatchLosesPayloadsThatNoRowPointsAtToo(DatabaseUrl.Kind kind) throws Exception {
         start(kind, 100);
         String id = create(3);
-        items(id, "{\"index\":0,\"payload\":\"" + "z".repeat(500) + "\"}\n");
+        items(id, offloadedLine(0));
         // What a server that crashed between putting a payload and writing its row leaves behind.
-        Path orphan = dir.resolve("objects").resolve("batches").resolve(id).resolve("2");
+        Path orphan = batchObject(id, "2");
         Files.write(orphan, new byte[] {'"', 'x', '"'});
-        Path keep = dir.resolve("objects").resolve("batches").resolve(id + "0").resolve("0");
+        Path keep = batchObject(id + "0", "0");
         Files.createDirectories(keep.getParent());
         Files.write(keep, new byte[] {'1'});
 
         clock.advanceMillis(Duration.ofHours(2).toMillis());
         assertThat(server.expiry().sweep()).isEqualTo(2);
 
-        assertThat(dir.resolve("objects").resolve("batches").resolve(id)).doesNotExist();
+        assertThat(orphan.getParent()).doesNotExist(); // the batch's folder, with everything in it
         assertThat(keep).exists(); // another batch's, whose id only starts like this one's
     }
 
@@ -451,12 +461,12 @@ class IngestServerTest {
         // written, so the sweep could not see the object: the stream must delete it itself.
         start(kind, 100, real -> new ExpiringBeforeWrite(real, clock));
         String id = create(2);
-        JsonNode r = items(id, "{\"index\":0,\"payload\":\"" + "z".repeat(500) + "\"}\n");
+        JsonNode r = items(id, offloadedLine(0));
 
         assertThat(r.get("_status").asInt()).as(r.toString()).isEqualTo(410);
         assertThat(r.at("/error/code").asText()).isEqualTo("BATCH_EXPIRED");
         assertThat(status(id).get("status").asText()).isEqualTo("expired");
-        assertThat(dir.resolve("objects").resolve("batches").resolve(id).resolve("0")).doesNotExist();
+        assertThat(batchObject(id, "0")).doesNotExist();
     }
 
     /** A store whose every write is preceded by a sweep of all open batches, as if another server ran one then. */
