@@ -57,6 +57,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class JetstreamStream implements EventStream {
     private static final int MAX_REMEMBERED_AT_LAST = 1_024;
+    /** How much of a malformed message its error shows. */
+    static final int EXCERPT_CHARS = 200;
 
     private final JetstreamSourceConfig config;
     private final Subscription subscription;
@@ -201,8 +203,29 @@ public final class JetstreamStream implements EventStream {
         try {
             return EventJson.parse(m.utf8());
         } catch (EventJson.FormatException ex) {
-            throw fail(new IOException(where + " is not a Jetstream event: " + ex.getMessage(), ex));
+            throw fail(new IOException(where + " is not a Jetstream event: " + ex.getMessage() + "; it begins "
+                    + excerpt(m.utf8()), ex));
         }
+    }
+
+    /**
+     * The first {@value #EXCERPT_CHARS} characters of a message, quoted, control characters escaped, and its size
+     * when that is not all of it: enough to see what came instead of an event, never a whole large message.
+     */
+    static String excerpt(byte[] utf8) {
+        String text = new String(utf8, 0, Math.min(utf8.length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder("\"");
+        int[] shown = text.codePoints().limit(EXCERPT_CHARS).toArray();
+        for (int c : shown) {
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\u%04x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        }
+        sb.append('"');
+        boolean whole = new String(shown, 0, shown.length).getBytes(StandardCharsets.UTF_8).length == utf8.length;
+        return whole ? sb.toString() : sb + " (" + utf8.length + " bytes in all)";
     }
 
     /** Whether {@code e}, from a newer connection than the last delivered event, is one the reader already has. */

@@ -13,6 +13,7 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +53,17 @@ class MalformedMessageTest {
     }
 
     @Test
+    void anExcerptShowsTheStartOfALongMessageEscapedAndSaysHowLongItWas() {
+        assertThat(JetstreamStream.excerpt("{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isEqualTo("\"{\"a\":1}\"");
+        assertThat(JetstreamStream.excerpt("a\nb\u0000é😀".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("\"a\\u000ab\\u0000é😀\"");
+        String longer = "é".repeat(JetstreamStream.EXCERPT_CHARS + 1);
+        assertThat(JetstreamStream.excerpt(longer.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("\"" + "é".repeat(JetstreamStream.EXCERPT_CHARS) + "\" ("
+                        + 2 * (JetstreamStream.EXCERPT_CHARS + 1) + " bytes in all)");
+    }
+
+    @Test
     void aMalformedMessageNamesTheUrlTheMessageAndTheLastGoodCursor() throws Exception {
         URI base = serve(List.of(EventJson.write(GOOD), "{\"did\":\"did:plc:abc\",\"time_us\":1725000000000002}"));
         try (JetstreamStream s = new JetstreamEventSource(base, 1 << 16).open(Subscription.from(0))) {
@@ -59,7 +71,8 @@ class MalformedMessageTest {
             assertThatThrownBy(() -> s.next(Duration.ofSeconds(10))).isInstanceOf(IOException.class)
                     .hasMessageContaining(base + "/subscribe?cursor=0")
                     .hasMessageContaining("message 2 (after time_us 1725000000000001)")
-                    .hasMessageContaining("\"kind\"");
+                    .hasMessageContaining("\"kind\"")
+                    .hasMessageEndingWith("it begins \"{\"did\":\"did:plc:abc\",\"time_us\":1725000000000002}\"");
             // The stream stays failed: the caller reopens from its own checkpoint.
             assertThatThrownBy(() -> s.next(Duration.ofSeconds(1))).hasMessageContaining("message 2");
         }
