@@ -156,7 +156,7 @@ public final class FileObjectStore implements ObjectStore {
                     deleted++;
                 }
             } catch (DirectoryNotEmptyException e) {
-                // a put created something meanwhile; it stays, and the next sweep takes it
+                // a put landed meanwhile: its object stays, for its writer (refused, as the prefix is dead) to delete
             }
         }
         return deleted;

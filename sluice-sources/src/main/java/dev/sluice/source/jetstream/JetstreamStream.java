@@ -224,7 +224,7 @@ public final class JetstreamStream implements EventStream {
             }
         }
         sb.append('"');
-        boolean whole = new String(shown, 0, shown.length).getBytes(StandardCharsets.UTF_8).length == utf8.length;
+        boolean whole = utf8.length <= EXCERPT_CHARS * 4 && shown.length == text.codePointCount(0, text.length());
         return whole ? sb.toString() : sb + " (" + utf8.length + " bytes in all)";
     }
 
