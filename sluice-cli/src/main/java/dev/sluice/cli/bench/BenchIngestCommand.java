@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
         description = {"Ingest the same items three ways and compare: 'sluice' (the server on 127.0.0.1, one "
                 + "streamed NDJSON POST), 'per-item' (10 threads, one transaction per item) and 'limit' "
                 + "(PostgreSQL COPY / one SQLite transaction of multi-row inserts; raw object-store puts for "
-                + "offloaded payloads).",
+                + "offloaded payloads). 'http' sends sluice's request to a server that only reads it: the "
+                + "transfer alone, the ceiling of any server on this machine.",
                 "Scenarios: small (100,000 items of 300 bytes) and large (200 items of 1 MiB, offloaded).",
                 "Server, client and database driver share this JVM: peak_rss_mb counts all of them."})
 public final class BenchIngestCommand implements Callable<Integer> {
@@ -43,8 +44,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--scenarios", paramLabel = "small,large", description = "Default: small,large.")
     String scenarios;
 
-    @Option(names = "--modes", paramLabel = "a,b", description = "Modes to run: limit, sluice, per-item. "
-            + "Default: all three (limit_ratio needs limit).")
+    @Option(names = "--modes", paramLabel = "a,b", description = "Modes to run: limit, http, sluice, per-item. "
+            + "Default: all four (limit_ratio needs limit).")
     String modes;
 
     @Option(names = "--small-items", paramLabel = "N", description = "Default: 100000 (with --quick: 20000).")
@@ -109,7 +110,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         List<String> modeList = modes == null ? IngestBench.MODES : BenchArgs.csv(modes, "--modes");
         for (String m : modeList) {
             if (!IngestBench.MODES.contains(m)) {
-                throw new IllegalArgumentException("--modes must name limit, sluice or per-item; '" + m
+                throw new IllegalArgumentException("--modes must name limit, http, sluice or per-item; '" + m
                         + "' is none of them");
             }
         }

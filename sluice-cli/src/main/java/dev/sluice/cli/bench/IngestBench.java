@@ -59,6 +59,8 @@ import org.postgresql.PGConnection;
  *   <li>{@code limit}: PostgreSQL {@code COPY … FROM STDIN} of the same rows into {@code sluice_batch_items}, or for
  *       SQLite multi-row {@code INSERT}s of 500 rows in one transaction; for the offloaded scenario, raw
  *       {@link FileObjectStore#put} of the same payloads with 10 threads (no rows). No HTTP.</li>
+ *   <li>{@code http}: the same request body as {@code sluice}'s, sent the same way to a {@link TransferFloor}, which
+ *       reads and drops it: the HTTP transfer alone, the ceiling of any server on this machine. No storage.</li>
  * </ul>
  *
  * <p>Before the measured runs, each mode runs once unmeasured on a slice ({@link #warmupSlice}), so the first measured run does not
@@ -69,7 +71,7 @@ public final class IngestBench {
     static final String OWNER = "sk_bench_ingest_owner";
     static final int CONCURRENCY = 10;
     static final int LIMIT_ROWS_PER_INSERT = 500;
-    static final List<String> MODES = List.of("limit", "sluice", "per-item");
+    static final List<String> MODES = List.of("limit", "http", "sluice", "per-item");
 
     /**
      * One scenario: {@code items} payloads of {@code payloadBytes} bytes each.
@@ -170,11 +172,17 @@ public final class IngestBench {
             FileObjectStore objects = new FileObjectStore(objectsDir);
             if (mode.equals("limit") && s.offloaded()) {
                 rss = RssMeter.start();
-                double seconds = limitObjects(s, payloads, objects);
+                Timed t = limitObjects(s, payloads, objects);
                 double peak = rss.stopMb();
                 String failure = verifyObjects(objects, "limit", s.items(), s.payloadBytes());
-                return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), seconds, Double.NaN, peak,
-                        failure == null, failure);
+                return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), t.seconds(), Double.NaN, peak,
+                        t.cpuSeconds(), failure == null, failure);
+            }
+            if (mode.equals("http")) {
+                rss = RssMeter.start();
+                Timed t = transferOnly(s, payloads);
+                return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), t.seconds(), Double.NaN,
+                        rss.stopMb(), t.cpuSeconds(), true, null);
             }
             DatabaseUrl url = freshDatabase(label, work);
             try {
@@ -190,15 +198,15 @@ public final class IngestBench {
                     double peak = rss.stopMb();
                     String failure = verifyRows(db, t.batchId(), s, objects, mode.equals("sluice"));
                     return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), t.seconds(), Double.NaN, peak,
-                            failure == null, failure);
+                            t.cpuSeconds(), failure == null, failure);
                 }
             } finally {
                 dropDatabase(url);
             }
         } catch (Exception e) {
             double peak = rss == null ? 0 : rss.stopMb();
-            return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), 0, Double.NaN, peak, false,
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), 0, Double.NaN, peak, Double.NaN,
+                    false, e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             if (rss != null) {
                 rss.close();
@@ -207,7 +215,19 @@ public final class IngestBench {
         }
     }
 
-    private record Timed(String batchId, double seconds) {
+    /** A measured run: its batch ({@code null} when it made none), wall time and the JVM's CPU time. */
+    private record Timed(String batchId, double seconds, double cpuSeconds) {
+    }
+
+    /** Wall and CPU time from the moment it is made. */
+    private record Stopwatch(long wallStart, long cpuStart) {
+        static Stopwatch start() {
+            return new Stopwatch(System.nanoTime(), CpuTime.processNanos());
+        }
+
+        Timed stop(String batchId) {
+            return new Timed(batchId, (System.nanoTime() - wallStart) / 1e9, CpuTime.secondsSince(cpuStart));
+        }
     }
 
     // ---- sluice: the real server over HTTP
@@ -218,7 +238,7 @@ public final class IngestBench {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (IngestServer server = IngestServer.start(serverConfig, store, objects, Clock.system())) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
-            long start = System.nanoTime();
+            Stopwatch watch = Stopwatch.start();
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("/v1/batches"))
                     .header("Authorization", "Bearer " + OWNER)
                     .header("Content-Type", "application/json")
@@ -229,13 +249,8 @@ public final class IngestBench {
                         + created.body());
             }
             String id = json.readTree(created.body()).path("id").asText();
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("/v1/batches/" + id + "/items"))
-                    .header("Authorization", "Bearer " + OWNER)
-                    .header("Content-Type", "application/x-ndjson")
-                    .timeout(Duration.ofMinutes(30))
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> payloads.ndjson(s.items())))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            double seconds = (System.nanoTime() - start) / 1e9;
+            HttpResponse<String> answer = postItems(http, base.resolve("/v1/batches/" + id + "/items"), s, payloads);
+            Timed timed = watch.stop(id);
             if (answer.statusCode() != 200) {
                 throw new IllegalStateException("POST /v1/batches/" + id + "/items answered " + answer.statusCode()
                         + ": " + answer.body());
@@ -246,7 +261,39 @@ public final class IngestBench {
                         + s.items() + " items and answered sealed=" + out.path("sealed").asBoolean() + ": "
                         + abbreviate(answer.body()));
             }
-            return new Timed(id, seconds);
+            return timed;
+        } finally {
+            http.close();
+        }
+    }
+
+    /** The one items request both {@code sluice} and {@code http} send: every item, chunked, made as it is sent. */
+    private static HttpResponse<String> postItems(HttpClient http, URI uri, Scenario s, IngestPayloads payloads)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + OWNER)
+                .header("Content-Type", "application/x-ndjson")
+                .timeout(Duration.ofMinutes(30))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> payloads.ndjson(s.items())))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    // ---- http: the transfer alone
+
+    private Timed transferOnly(Scenario s, IngestPayloads payloads) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (TransferFloor floor = TransferFloor.start()) {
+            URI uri = URI.create("http://127.0.0.1:" + floor.port() + TransferFloor.PATH);
+            Stopwatch watch = Stopwatch.start();
+            HttpResponse<String> answer = postItems(http, uri, s, payloads);
+            Timed timed = watch.stop(null);
+            long expected = payloads.ndjsonBytes(s.items());
+            long got = new ObjectMapper().readTree(answer.body()).path("bytes").asLong(-1);
+            if (answer.statusCode() != 200 || got != expected) {
+                throw new IllegalStateException("POST " + uri + " answered " + answer.statusCode() + " having read "
+                        + got + " of the body's " + expected + " bytes: " + abbreviate(answer.body()));
+            }
+            return timed;
         } finally {
             http.close();
         }
@@ -256,7 +303,7 @@ public final class IngestBench {
 
     private Timed perItem(Scenario s, IngestPayloads payloads, JdbcBatchStore store, FileObjectStore objects)
             throws Exception {
-        long start = System.nanoTime();
+        Stopwatch watch = Stopwatch.start();
         String id = store.create(OWNER, s.items(), null, null).batch().id();
         AtomicLong next = new AtomicLong();
         try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY)) {
@@ -285,7 +332,7 @@ public final class IngestBench {
         if (!store.trySeal(id)) {
             throw new IllegalStateException("batch " + id + " did not seal after every item was written");
         }
-        return new Timed(id, (System.nanoTime() - start) / 1e9);
+        return watch.stop(id);
     }
 
     // ---- limit: the database's bulk path, or the object store's raw writes
@@ -294,7 +341,7 @@ public final class IngestBench {
             throws SQLException, IOException {
         String id = store.create(OWNER, s.items(), null, null).batch().id();
         long now = System.currentTimeMillis();
-        long start = System.nanoTime();
+        Stopwatch watch = Stopwatch.start();
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             if (plan.kind() == DatabaseUrl.Kind.POSTGRESQL) {
@@ -307,7 +354,7 @@ public final class IngestBench {
             }
             c.commit();
         }
-        return new Timed(id, (System.nanoTime() - start) / 1e9);
+        return watch.stop(id);
     }
 
     /** COPY text format rows; payloads hold no tab, newline or backslash (see {@link IngestPayloads}). */
@@ -365,9 +412,9 @@ public final class IngestBench {
         return sb.toString();
     }
 
-    private double limitObjects(Scenario s, IngestPayloads payloads, FileObjectStore objects) throws Exception {
+    private Timed limitObjects(Scenario s, IngestPayloads payloads, FileObjectStore objects) throws Exception {
         AtomicLong next = new AtomicLong();
-        long start = System.nanoTime();
+        Stopwatch watch = Stopwatch.start();
         try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY)) {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < CONCURRENCY; w++) {
@@ -382,7 +429,7 @@ public final class IngestBench {
                 f.get();
             }
         }
-        return (System.nanoTime() - start) / 1e9;
+        return watch.stop(null);
     }
 
     /** The server's key layout ({@code batches/<batch>/<index>}), so every mode writes the same directory shape. */

@@ -65,6 +65,15 @@ final class IngestPayloads {
         return out;
     }
 
+    /** The length of {@link #ndjson}{@code (count)}, without making it: line {@code i} is {@code {"index":i,"payload":}, the payload, {@code }\n}. */
+    long ndjsonBytes(long count) {
+        long total = 0;
+        for (long digits = 1, from = 0, to = 10; from < count; digits++, from = to, to *= 10) {
+            total += (Math.min(count, to) - from) * (22 + digits + bytes);
+        }
+        return total;
+    }
+
     /** Items {@code 0..count-1} as an NDJSON body, produced as it is read (never held whole). */
     InputStream ndjson(long count) {
         return new GeneratedLines(count, this::line);

@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /** The ingest bench's results as JSON and as a Markdown table, with the issue's targets checked (not asserted). */
 public final class IngestReport {
-    static final String RSS_NOTE = "peak_rss_mb is the whole JVM's (server, HTTP client, JDBC driver, JIT and GC "
-            + "share one process), from /proc/self/status VmHWM/VmRSS during the run";
+    static final String RSS_NOTE = "peak_rss_mb and cpu_s are the whole JVM's (server, HTTP client, JDBC driver, JIT "
+            + "and GC share one process; a PostgreSQL server's own processes are not counted), from /proc/self/status "
+            + "VmHWM/VmRSS and the process CPU time during the run";
 
     /**
      * One target of the issue.
@@ -24,6 +25,17 @@ public final class IngestReport {
             return value >= target;
         }
     }
+
+    /**
+     * A measured bound, not a target: how close to the HTTP transfer alone ({@code http} mode) a scenario's limit and
+     * {@code sluice} come.
+     *
+     * @param value {@code NaN} when a run it needs is missing or incomplete
+     */
+    public record Bound(String scenario, String check, double value) {
+    }
+
+    static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private IngestReport() {
     }
@@ -63,6 +75,8 @@ public final class IngestReport {
                 j.put("limit_ratio", round(r.limitRatio(), 3));
             }
             j.put("peak_rss_mb", round(r.peakRssMb(), 1));
+            putNumber(j, "cpu_s", r.cpuSeconds(), 3);
+            putNumber(j, "cpu_cores", r.cores(), 2);
             j.put("complete", r.complete());
             if (r.failure() != null) {
                 j.put("failure", r.failure());
@@ -81,7 +95,23 @@ public final class IngestReport {
             j.put("target", t.target());
             j.put("met", t.met());
         }
+        o.put("cores", CORES);
+        ArrayNode bs = o.putArray("bounds");
+        for (Bound b : bounds(runs, CORES)) {
+            ObjectNode j = bs.addObject();
+            j.put("scenario", b.scenario());
+            j.put("check", b.check());
+            putNumber(j, "value", b.value(), 3);
+        }
         return o;
+    }
+
+    private static void putNumber(ObjectNode j, String field, double v, int digits) {
+        if (Double.isNaN(v)) {
+            j.putNull(field);
+        } else {
+            j.put(field, round(v, digits));
+        }
     }
 
     /** The issue's targets: small ≥ 0.5× limit and ≥ 10× per-item; large ≥ 0.7× the raw object-store speed. */
@@ -99,6 +129,33 @@ public final class IngestReport {
         return out;
     }
 
+    /**
+     * For each scenario with an {@code http} run: it against the limit, {@code sluice} against it, and for the
+     * offloaded scenario the most {@code sluice / limit} can be on {@code cores} cores. The server does both the
+     * transfer and the writes, so it needs at least their CPU time together: it cannot finish before
+     * {@code (cpu(limit) + cpu(http)) / cores}, nor before either run alone.
+     */
+    public static List<Bound> bounds(List<IngestRun> runs, int cores) {
+        List<Bound> out = new ArrayList<>();
+        for (String scenario : List.of("small", "large")) {
+            Optional<IngestRun> http = find(runs, scenario, "http").filter(IngestRun::complete);
+            if (find(runs, scenario, "http").isEmpty()) {
+                continue;
+            }
+            double httpRate = rate(runs, scenario, "http");
+            out.add(new Bound(scenario, "http / limit (the transfer alone)", httpRate / rate(runs, scenario, "limit")));
+            out.add(new Bound(scenario, "sluice / http", rate(runs, scenario, "sluice") / httpRate));
+            Optional<IngestRun> limit = find(runs, scenario, "limit").filter(IngestRun::complete);
+            if (scenario.equals("large") && http.isPresent() && limit.isPresent()) {
+                double floor = Math.max(Math.max(limit.get().seconds(), http.get().seconds()),
+                        (limit.get().cpuSeconds() + http.get().cpuSeconds()) / cores);
+                out.add(new Bound(scenario, "sluice / limit, at most (the CPU of limit and http together, on "
+                        + cores + " cores)", limit.get().seconds() / floor));
+            }
+        }
+        return out;
+    }
+
     private static Optional<IngestRun> find(List<IngestRun> runs, String scenario, String mode) {
         return runs.stream().filter(r -> r.scenario().equals(scenario) && r.mode().equals(mode)).findFirst();
     }
@@ -110,12 +167,14 @@ public final class IngestReport {
 
     public static String markdown(List<IngestRun> runs) {
         StringBuilder s = new StringBuilder();
-        s.append("| scenario | mode | items | seconds | items/s | MB/s | limit ratio | peak RSS MB | complete |\n");
-        s.append("|---|---|--:|--:|--:|--:|--:|--:|---|\n");
+        s.append("| scenario | mode | items | seconds | items/s | MB/s | limit ratio | CPU cores | peak RSS MB"
+                + " | complete |\n");
+        s.append("|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n");
         for (IngestRun r : runs) {
-            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.0f | %.1f | %s | %.0f | %s |%n",
+            s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.0f | %.1f | %s | %s | %.0f | %s |%n",
                     r.scenario(), r.mode(), r.items(), r.seconds(), r.itemsPerSecond(), r.mbPerSecond(),
                     Double.isNaN(r.limitRatio()) ? "–" : String.format(Locale.ROOT, "%.2f", r.limitRatio()),
+                    Double.isNaN(r.cores()) ? "–" : String.format(Locale.ROOT, "%.2f", r.cores()),
                     r.peakRssMb(), r.complete() ? "yes" : "**no**"));
         }
         List<Target> targets = targets(runs);
@@ -127,6 +186,10 @@ public final class IngestReport {
                         t.target() == Math.rint(t.target()) ? String.valueOf((long) t.target()) : String.valueOf(t.target()),
                         Double.isNaN(t.value()) ? "not measured" : t.met() ? "met" : "**missed**"));
             }
+        }
+        for (Bound b : bounds(runs, CORES)) {
+            s.append(String.format(Locale.ROOT, "- %s: %s = %s (a bound, not a target)%n", b.scenario(), b.check(),
+                    Double.isNaN(b.value()) ? "n/a" : String.format(Locale.ROOT, "%.3f", b.value())));
         }
         s.append("\n").append(RSS_NOTE).append(".\n");
         return s.toString();

@@ -40,7 +40,7 @@ class BenchIngestCommandTest {
             assertThat(machine.has(field)).as(field).isTrue();
         }
         JsonNode runs = report.path("runs");
-        assertThat(runs.size()).isEqualTo(6);
+        assertThat(runs.size()).isEqualTo(8);
         Set<String> seen = new HashSet<>();
         for (JsonNode run : runs) {
             String scenario = run.path("scenario").asText();
@@ -64,11 +64,50 @@ class BenchIngestCommandTest {
                 assertThat(run.path("limit_ratio").asDouble()).as(name).isPositive();
             }
             assertThat(run.path("peak_rss_mb").asDouble()).as(name).isPositive();
+            assertThat(run.path("cpu_s").asDouble()).as(name).isPositive();
+            assertThat(run.path("cpu_cores").asDouble()).as(name)
+                    .isCloseTo(run.path("cpu_s").asDouble() / seconds, org.assertj.core.data.Offset.offset(0.01));
         }
-        assertThat(seen).containsExactlyInAnyOrder("small/limit", "small/sluice", "small/per-item", "large/limit",
-                "large/sluice", "large/per-item");
+        assertThat(seen).containsExactlyInAnyOrder("small/limit", "small/http", "small/sluice", "small/per-item",
+                "large/limit", "large/http", "large/sluice", "large/per-item");
         assertThat(report.path("targets").size()).isEqualTo(3);
+        // http / limit and sluice / http for both, and for large the ceiling the two runs' CPU time sets
+        JsonNode bounds = report.path("bounds");
+        assertThat(bounds.size()).isEqualTo(5);
+        for (JsonNode b : bounds) {
+            assertThat(b.path("value").asDouble()).as(b.path("check").asText()).isPositive();
+        }
         assertThat(report.path("params").path("offload_threshold_bytes").asInt()).isEqualTo(512 * 1024);
+    }
+
+    @Test
+    void theCeilingIsSetByTheSlowerRunOrByTheirCpuTimeTogether() {
+        IngestRun limit = run("limit", 1.0, 1.8);
+        // the transfer alone: as fast as the limit, on 1.6 cores
+        IngestRun http = run("http", 1.0, 1.6);
+        IngestRun sluice = run("sluice", 2.5, 3.9);
+        List<IngestReport.Bound> bounds = IngestReport.bounds(List.of(limit, http, sluice), 2);
+        assertThat(bounds).extracting(IngestReport.Bound::value)
+                .containsExactly(1.0, 0.4, 1.0 / ((1.8 + 1.6) / 2));
+        // on 8 cores the CPU no longer binds: the slower of the two runs does
+        assertThat(IngestReport.bounds(List.of(limit, run("http", 1.25, 1.6), sluice), 8).get(2).value())
+                .isEqualTo(0.8);
+    }
+
+    private static IngestRun run(String mode, double seconds, double cpu) {
+        return new IngestRun("large", mode, 100, 1 << 20, seconds, Double.NaN, 1, cpu, true, null);
+    }
+
+    @Test
+    void theBodyLengthIsKnownWithoutMakingIt() throws Exception {
+        IngestPayloads p = new IngestPayloads(100, 7);
+        for (long count : new long[] {0, 1, 9, 10, 11, 100, 1_234}) {
+            long made = 0;
+            try (InputStream in = p.ndjson(count)) {
+                made = TransferFloor.drain(in);
+            }
+            assertThat(p.ndjsonBytes(count)).as("%d lines", count).isEqualTo(made);
+        }
     }
 
     @Test
