@@ -64,13 +64,14 @@ import org.postgresql.PGConnection;
  * </ul>
  *
  * <p>Before the measured runs, each mode runs once unmeasured on a slice ({@link #warmupSlice}), so the first measured run does not
- * pay for class loading and JIT compilation. The HTTP client, the server and the database driver share this JVM
+ * pay for class loading and JIT compilation, and each measured run waits for the JIT to go quiet ({@link JitQuiet}). The HTTP client, the server and the database driver share this JVM
  * and its cores.
  */
 public final class IngestBench {
     static final String OWNER = "sk_bench_ingest_owner";
     static final int CONCURRENCY = 10;
     static final int LIMIT_ROWS_PER_INSERT = 500;
+    static final Duration JIT_QUIET_AT_MOST = Duration.ofSeconds(30);
     static final List<String> MODES = List.of("limit", "http", "sluice", "per-item");
 
     /**
@@ -134,6 +135,7 @@ public final class IngestBench {
                 }
                 List<IngestRun> runs = new ArrayList<>();
                 for (String mode : plan.modes()) {
+                    awaitQuietJit();
                     IngestRun r = runOne(s, mode, payloads, work);
                     runs.add(r);
                 }
@@ -148,6 +150,16 @@ public final class IngestBench {
             return all;
         } finally {
             deleteTree(work);
+        }
+    }
+
+    /** Lets the compilations the warm-ups queued finish first, so no measured run shares its cores with them. */
+    private static void awaitQuietJit() throws IOException {
+        try {
+            JitQuiet.await(JIT_QUIET_AT_MOST);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the JIT to go quiet");
         }
     }
 
