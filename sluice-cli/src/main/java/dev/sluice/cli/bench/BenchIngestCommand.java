@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * FILE}), a Markdown table beside it. Exits non-zero, naming the run, if any run did not store every item once.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Ingest the same items three ways and compare: 'sluice' (the server on 127.0.0.1, one "
+        description = {"Ingest the same items four ways and compare: 'sluice' (the server on 127.0.0.1, one "
                 + "streamed NDJSON POST), 'per-item' (10 threads, one transaction per item) and 'limit' "
                 + "(PostgreSQL COPY / one SQLite transaction of multi-row inserts; raw object-store puts for "
                 + "offloaded payloads). 'http' sends sluice's request to a server that only reads it: the "
