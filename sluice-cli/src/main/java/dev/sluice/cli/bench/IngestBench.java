@@ -63,9 +63,9 @@ import org.postgresql.PGConnection;
  *       reads and drops it: the HTTP transfer alone, the ceiling of any server on this machine. No storage.</li>
  * </ul>
  *
- * <p>Before the measured runs, each mode runs once unmeasured on a slice ({@link #warmupSlice}), so the first measured run does not
- * pay for class loading and JIT compilation, and each measured run waits for the JIT to go quiet ({@link JitQuiet}). The HTTP client, the server and the database driver share this JVM
- * and its cores.
+ * <p>Before the measured runs, each mode runs once unmeasured on a slice ({@link #warmupSlice}), so the first
+ * measured run does not pay for class loading and JIT compilation, and each measured run first waits for the JIT to
+ * go quiet ({@link JitQuiet}). The HTTP client, the server and the database driver share this JVM and its cores.
  */
 public final class IngestBench {
     static final String OWNER = "sk_bench_ingest_owner";

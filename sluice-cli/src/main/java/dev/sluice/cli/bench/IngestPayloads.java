@@ -65,7 +65,10 @@ final class IngestPayloads {
         return out;
     }
 
-    /** The length of {@link #ndjson}{@code (count)}, without making it: line {@code i} is {@code {"index":i,"payload":}, the payload, {@code }\n}. */
+    /**
+     * The length of {@link #ndjson}{@code (count)}, without making it: line {@code i} is {@code {"index":i,"payload":}
+     * (20 bytes and the digits of {@code i}), the payload, and {@code }} and a newline.
+     */
     long ndjsonBytes(long count) {
         long total = 0;
         for (long digits = 1, from = 0, to = 10; from < count; digits++, from = to, to *= 10) {

@@ -27,8 +27,8 @@ public final class IngestReport {
     }
 
     /**
-     * A measured bound, not a target: how close to the HTTP transfer alone ({@code http} mode) a scenario's limit and
-     * {@code sluice} come.
+     * A measured bound, not a target: the HTTP transfer alone ({@code http} mode) against the limit and against
+     * {@code sluice}, and the most {@code sluice / limit} can be on this machine's cores (see {@link #bounds}).
      *
      * @param value {@code NaN} when a run it needs is missing or incomplete
      */
@@ -69,11 +69,7 @@ public final class IngestReport {
             j.put("seconds", round(r.seconds(), 6));
             j.put("items_per_s", round(r.itemsPerSecond(), 1));
             j.put("mb_per_s", round(r.mbPerSecond(), 2));
-            if (Double.isNaN(r.limitRatio())) {
-                j.putNull("limit_ratio");
-            } else {
-                j.put("limit_ratio", round(r.limitRatio(), 3));
-            }
+            putNumber(j, "limit_ratio", r.limitRatio(), 3);
             j.put("peak_rss_mb", round(r.peakRssMb(), 1));
             putNumber(j, "cpu_s", r.cpuSeconds(), 3);
             putNumber(j, "cpu_cores", r.cores(), 2);
@@ -87,11 +83,7 @@ public final class IngestReport {
             ObjectNode j = ts.addObject();
             j.put("scenario", t.scenario());
             j.put("check", t.check());
-            if (Double.isNaN(t.value())) {
-                j.putNull("value");
-            } else {
-                j.put("value", round(t.value(), 3));
-            }
+            putNumber(j, "value", t.value(), 3);
             j.put("target", t.target());
             j.put("met", t.met());
         }
@@ -147,10 +139,10 @@ public final class IngestReport {
             out.add(new Bound(scenario, "sluice / http", rate(runs, scenario, "sluice") / httpRate));
             Optional<IngestRun> limit = find(runs, scenario, "limit").filter(IngestRun::complete);
             if (scenario.equals("large") && http.isPresent() && limit.isPresent()) {
-                double floor = Math.max(Math.max(limit.get().seconds(), http.get().seconds()),
+                double shortest = Math.max(Math.max(limit.get().seconds(), http.get().seconds()),
                         (limit.get().cpuSeconds() + http.get().cpuSeconds()) / cores);
                 out.add(new Bound(scenario, "sluice / limit, at most (the CPU of limit and http together, on "
-                        + cores + " cores)", limit.get().seconds() / floor));
+                        + cores + " cores)", limit.get().seconds() / shortest));
             }
         }
         return out;
