@@ -91,11 +91,17 @@ public final class IngestBench {
      * @param modes     the modes to run (always in the order limit, sluice, per-item)
      * @param warmup    run each mode once unmeasured on a small slice first
      * @param seed      seed of the payloads' filler
+     * @param repeat    how many times to measure each mode (in turn: limit, http, sluice, per-item, then again);
+     *                  each mode reports its median
      */
-    public record Plan(List<Scenario> scenarios, List<String> modes, DatabaseUrl db, boolean warmup, long seed) {
+    public record Plan(List<Scenario> scenarios, List<String> modes, DatabaseUrl db, boolean warmup, long seed,
+            int repeat) {
         public Plan {
             scenarios = List.copyOf(scenarios);
             modes = MODES.stream().filter(modes::contains).toList();
+            if (repeat < 1) {
+                throw new IllegalArgumentException("repeat must be >= 1, was " + repeat);
+            }
         }
 
         public DatabaseUrl.Kind kind() {
@@ -133,12 +139,15 @@ public final class IngestBench {
                         }
                     }
                 }
-                List<IngestRun> runs = new ArrayList<>();
-                for (String mode : plan.modes()) {
-                    awaitQuietJit();
-                    IngestRun r = runOne(s, mode, payloads, work);
-                    runs.add(r);
+                // Modes take turns, so a slow spell of the machine falls on all of them, not on one.
+                java.util.Map<String, List<IngestRun>> repetitions = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < plan.repeat(); i++) {
+                    for (String mode : plan.modes()) {
+                        awaitQuietJit();
+                        repetitions.computeIfAbsent(mode, m -> new ArrayList<>()).add(runOne(s, mode, payloads, work));
+                    }
                 }
+                List<IngestRun> runs = repetitions.values().stream().map(IngestRun::median).toList();
                 double limit = runs.stream().filter(r -> r.mode().equals("limit") && r.complete())
                         .mapToDouble(IngestRun::itemsPerSecond).findFirst().orElse(Double.NaN);
                 for (IngestRun r : runs) {

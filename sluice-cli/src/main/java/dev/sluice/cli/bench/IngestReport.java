@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The ingest bench's results as JSON and as a Markdown table, with the targets checked (not asserted). */
 public final class IngestReport {
@@ -57,6 +58,7 @@ public final class IngestReport {
         p.put("offload_threshold_bytes", server.offloadThresholdBytes());
         p.put("per_item_concurrency", IngestBench.CONCURRENCY);
         p.put("warmup", plan.warmup());
+        p.put("repeat", plan.repeat());
         p.put("seed", plan.seed());
         p.put("mb", "10^6 payload bytes");
         p.put("rss", RSS_NOTE);
@@ -67,6 +69,10 @@ public final class IngestReport {
             j.put("mode", r.mode());
             j.put("items", r.items());
             j.put("seconds", round(r.seconds(), 6));
+            if (r.allSeconds().size() > 1) {
+                ArrayNode all = j.putArray("seconds_all");
+                r.allSeconds().forEach(x -> all.add(round(x, 6)));
+            }
             j.put("items_per_s", round(r.itemsPerSecond(), 1));
             j.put("mb_per_s", round(r.mbPerSecond(), 2));
             putNumber(j, "limit_ratio", r.limitRatio(), 3);
@@ -168,6 +174,13 @@ public final class IngestReport {
                     Double.isNaN(r.limitRatio()) ? "–" : String.format(Locale.ROOT, "%.2f", r.limitRatio()),
                     Double.isNaN(r.cores()) ? "–" : String.format(Locale.ROOT, "%.2f", r.cores()),
                     r.peakRssMb(), r.complete() ? "yes" : "**no**"));
+        }
+        for (IngestRun r : runs) {
+            if (r.allSeconds().size() > 1) {
+                s.append(String.format(Locale.ROOT, "%n- %s: the median of %d runs (seconds: %s)", r.name(),
+                        r.allSeconds().size(), r.allSeconds().stream()
+                                .map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(", "))));
+            }
         }
         List<Target> targets = targets(runs);
         if (!targets.isEmpty()) {

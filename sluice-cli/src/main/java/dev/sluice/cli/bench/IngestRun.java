@@ -1,5 +1,7 @@
 package dev.sluice.cli.bench;
 
+import java.util.List;
+
 /**
  * What one mode of one ingest scenario measured.
  *
@@ -14,9 +16,22 @@ package dev.sluice.cli.bench;
  *                     {@link CpuTime}); NaN when unknown
  * @param complete     every index 0..items-1 stored exactly once (and, when offloaded, every object there)
  * @param failure      why the run is not complete, or {@code null}
+ * @param allSeconds   with {@code --repeat}, the wall times of every repetition of this mode, this run's among them
+ *                     (it is their median); otherwise just {@code seconds}
  */
 public record IngestRun(String scenario, String mode, long items, int payloadBytes, double seconds, double limitRatio,
-        double peakRssMb, double cpuSeconds, boolean complete, String failure) {
+        double peakRssMb, double cpuSeconds, boolean complete, String failure, List<Double> allSeconds) {
+
+    public IngestRun {
+        allSeconds = List.copyOf(allSeconds);
+    }
+
+    /** One run, not repeated. */
+    public IngestRun(String scenario, String mode, long items, int payloadBytes, double seconds, double limitRatio,
+            double peakRssMb, double cpuSeconds, boolean complete, String failure) {
+        this(scenario, mode, items, payloadBytes, seconds, limitRatio, peakRssMb, cpuSeconds, complete, failure,
+                List.of(seconds));
+    }
 
     public double itemsPerSecond() {
         return seconds <= 0 ? 0 : items / seconds;
@@ -34,7 +49,27 @@ public record IngestRun(String scenario, String mode, long items, int payloadByt
 
     IngestRun withLimitRatio(double ratio) {
         return new IngestRun(scenario, mode, items, payloadBytes, seconds, ratio, peakRssMb, cpuSeconds, complete,
-                failure);
+                failure, allSeconds);
+    }
+
+    /**
+     * The median of repetitions of one mode, by wall time (the upper middle one of an even count), carrying every
+     * repetition's wall time; an incomplete repetition is returned instead, so a failure is never hidden.
+     */
+    static IngestRun median(List<IngestRun> repetitions) {
+        if (repetitions.isEmpty()) {
+            throw new IllegalArgumentException("no repetitions");
+        }
+        for (IngestRun r : repetitions) {
+            if (!r.complete()) {
+                return r;
+            }
+        }
+        List<IngestRun> sorted = repetitions.stream().sorted(java.util.Comparator.comparingDouble(IngestRun::seconds))
+                .toList();
+        IngestRun m = sorted.get(sorted.size() / 2);
+        return new IngestRun(m.scenario, m.mode, m.items, m.payloadBytes, m.seconds, m.limitRatio, m.peakRssMb,
+                m.cpuSeconds, true, null, repetitions.stream().map(IngestRun::seconds).toList());
     }
 
     /** {@code scenario/mode}, how a run is named in messages. */

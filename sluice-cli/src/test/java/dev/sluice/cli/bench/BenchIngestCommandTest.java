@@ -64,9 +64,10 @@ class BenchIngestCommandTest {
                 assertThat(run.path("limit_ratio").asDouble()).as(name).isPositive();
             }
             assertThat(run.path("peak_rss_mb").asDouble()).as(name).isPositive();
-            assertThat(run.path("cpu_s").asDouble()).as(name).isPositive();
-            assertThat(run.path("cpu_cores").asDouble()).as(name)
-                    .isCloseTo(run.path("cpu_s").asDouble() / seconds, org.assertj.core.data.Offset.offset(0.01));
+            // The process's CPU clock ticks in steps of milliseconds: a run this short may read 0.
+            assertThat(run.path("cpu_s").isNumber()).as(name).isTrue();
+            assertThat(run.path("cpu_s").asDouble()).as(name).isNotNegative();
+            assertThat(run.path("cpu_cores").asDouble()).as(name).isNotNegative();
         }
         assertThat(seen).containsExactlyInAnyOrder("small/limit", "small/http", "small/sluice", "small/per-item",
                 "large/limit", "large/http", "large/sluice", "large/per-item");
@@ -78,6 +79,35 @@ class BenchIngestCommandTest {
             assertThat(b.path("value").asDouble()).as(b.path("check").asText()).isPositive();
         }
         assertThat(report.path("params").path("offload_threshold_bytes").asInt()).isEqualTo(512 * 1024);
+    }
+
+    @Test
+    void repeatedModesReportTheirMedianAndEveryTime() throws Exception {
+        Path json = dir.resolve("repeat.json");
+        int code = Main.run("bench", "ingest", "--scenarios", "small", "--modes", "limit,sluice", "--small-items",
+                "300", "--no-warmup", "--repeat", "3", "--json", json.toString());
+        assertThat(code).isZero();
+        JsonNode report = JSON.readTree(json.toFile());
+        assertThat(report.path("params").path("repeat").asInt()).isEqualTo(3);
+        for (JsonNode run : report.path("runs")) {
+            JsonNode all = run.path("seconds_all");
+            assertThat(all.size()).isEqualTo(3);
+            List<Double> sorted = new java.util.ArrayList<>();
+            all.forEach(x -> sorted.add(x.asDouble()));
+            java.util.Collections.sort(sorted);
+            assertThat(run.path("seconds").asDouble()).isEqualTo(sorted.get(1));
+        }
+    }
+
+    @Test
+    void anIncompleteRepetitionIsWhatIsReported() {
+        IngestRun fast = run("sluice", 1.0, 1.0);
+        IngestRun slow = run("sluice", 3.0, 1.0);
+        IngestRun broken = new IngestRun("large", "sluice", 100, 1 << 20, 0, Double.NaN, 1, Double.NaN, false,
+                "batch x holds 99 rows");
+        assertThat(IngestRun.median(List.of(slow, fast, run("sluice", 2.0, 1.0))).seconds()).isEqualTo(2.0);
+        assertThat(IngestRun.median(List.of(slow, fast)).seconds()).isEqualTo(3.0);
+        assertThat(IngestRun.median(List.of(fast, broken, slow))).isSameAs(broken);
     }
 
     @Test
@@ -118,6 +148,7 @@ class BenchIngestCommandTest {
         // at the offload threshold a "large" item would be stored inline
         assertThat(Main.run("bench", "ingest", "--large-bytes", String.valueOf(512 * 1024))).isEqualTo(2);
         assertThat(Main.run("bench", "ingest", "--db", "mysql://x")).isEqualTo(2);
+        assertThat(Main.run("bench", "ingest", "--repeat", "0")).isEqualTo(2);
     }
 
     @Test
