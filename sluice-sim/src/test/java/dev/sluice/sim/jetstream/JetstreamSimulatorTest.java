@@ -130,6 +130,33 @@ class JetstreamSimulatorTest {
     }
 
     @Test
+    void withRequireHelloTheStreamStartsAtTheHelloWhoseFiltersReplaceTheQuerys() throws Exception {
+        try (JetstreamSimulator sim = start(JetstreamSimConfig.builder().events(5_000), new FakeClock());
+             WsTestClient c = new WsTestClient(subscribe(sim,
+                     "cursor=0&requireHello=true&wantedCollections=app.bsky.feed.post"))) {
+            c.send("{\"type\":\"options_update\",\"payload\":{\"wantedCollections\":[\"app.bsky.feed.like\"],"
+                    + "\"wantedDids\":[],\"maxMessageSizeBytes\":0}}");
+            List<Event> wanted = new ArrayList<>();
+            for (Iterator<Event> it = sim.events(0, Long.MAX_VALUE); it.hasNext() && wanted.size() < 200; ) {
+                Event e = it.next();
+                if (e.commit() == null || e.commit().collection().equals("app.bsky.feed.like")) {
+                    wanted.add(e);
+                }
+            }
+            assertThat(take(c, wanted.size())).containsExactlyElementsOf(wanted);
+        }
+    }
+
+    @Test
+    void aHelloThatIsNotAnOptionsUpdateClosesTheConnection() throws Exception {
+        try (JetstreamSimulator sim = start(JetstreamSimConfig.builder().events(100), new FakeClock());
+             WsTestClient c = new WsTestClient(subscribe(sim, "cursor=0&requireHello=true"))) {
+            c.send("{\"type\":\"hello\"}");
+            assertThat(c.take()).isEqualTo("closed");
+        }
+    }
+
+    @Test
     void aBadQueryIsRefusedWith400NamingTheParameter() throws Exception {
         try (JetstreamSimulator sim = start(JetstreamSimConfig.builder().events(10), new FakeClock())) {
             HttpClient http = HttpClient.newHttpClient();

@@ -43,6 +43,17 @@ final class WsTestClient implements AutoCloseable {
                         return null;
                     }
 
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        messages.add("closed");
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        messages.add("closed");
+                    }
+
                 }).join();
     }
 
@@ -50,6 +61,10 @@ final class WsTestClient implements AutoCloseable {
     String take() throws InterruptedException {
         ws.request(1);
         return messages.poll(10, TimeUnit.SECONDS);
+    }
+
+    void send(String text) {
+        ws.sendText(text, true).join();
     }
 
     void ping(String text) {

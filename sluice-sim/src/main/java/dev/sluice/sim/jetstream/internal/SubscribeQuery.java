@@ -1,6 +1,11 @@
 package dev.sluice.sim.jetstream.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.replay.Subscription;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Reads {@code /subscribe}'s query as Jetstream does: {@code wantedCollections} and {@code wantedDids} may repeat,
  * a collection may end in {@code .*} (every NSID under that prefix), {@code cursor} is unix microseconds. Other
- * parameters ({@code compress}, {@code requireHello}, …) are ignored. A bad value is an {@link IllegalArgumentException}
+ * parameters ({@code compress}, …) are ignored; {@code requireHello} is the {@link Subscriber}'s, and its hello is
+ * read by {@link #hello}. A bad value is an {@link IllegalArgumentException}
  * whose message names the parameter; the simulator answers it with HTTP 400.
  */
 public final class SubscribeQuery {
@@ -44,6 +50,34 @@ public final class SubscribeQuery {
         }
         return new Subscription(cursor, collections, dids);
     }
+
+    /**
+     * The subscription after the client's hello, {@code {"type":"options_update","payload":{"wantedCollections":[…],
+     * "wantedDids":[…]}}}: its filters replace the query's, the cursor stays. Anything else is an
+     * {@link IllegalArgumentException}.
+     */
+    public static Subscription hello(String text, Subscription current) {
+        JsonNode m;
+        try {
+            m = HELLO_JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the hello is not JSON: " + e.getOriginalMessage());
+        }
+        if (m == null || !"options_update".equals(m.path("type").asText()) || !m.path("payload").isObject()) {
+            throw new IllegalArgumentException("the hello must be {\"type\":\"options_update\",\"payload\":{…}}");
+        }
+        Map<String, List<String>> query = new HashMap<>();
+        for (String field : List.of("wantedCollections", "wantedDids")) {
+            List<String> values = new ArrayList<>();
+            m.path("payload").path(field).forEach(v -> values.add(v.asText()));
+            query.put(field, values);
+        }
+        Subscription filters = parse(query);
+        return new Subscription(current.cursorUs(), filters.collections(), filters.dids());
+    }
+
+    private static final ObjectMapper HELLO_JSON =
+            new ObjectMapper();
 
     private static Set<String> values(Map<String, List<String>> query, String name, Pattern shape, int max,
                                       String expected) {

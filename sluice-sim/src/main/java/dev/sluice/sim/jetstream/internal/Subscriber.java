@@ -12,7 +12,10 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,6 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * lock for ever, so the close waits for it only briefly and otherwise closes the socket under it. Pings are
  * answered with a pong, as Jetstream's server does.
  *
+ * <p>With {@code requireHello=true} in the query, as Jetstream does, the sender waits for the client's first
+ * {@code {"type":"options_update","payload":{…}}} message and takes its {@code wantedCollections} and
+ * {@code wantedDids} as the filters; anything else from the client in that state closes the connection, as
+ * Jetstream disconnects an invalid options update.
+ *
  * <p>The drop fault closes the socket with no close frame after {@code dropAfter} events, as a crashed server or a
  * cut network would.
  */
@@ -39,6 +47,8 @@ public final class Subscriber implements WsListener {
     private final long id = IDS.incrementAndGet();
     private final ReentrantLock sendLock = new ReentrantLock();
     private volatile Subscription subscription;
+    /** Counted down by the client's hello when the query asked for one; null when it did not. */
+    private volatile CountDownLatch hello;
     private volatile WsSession session;
     private volatile Thread sender;
     private volatile boolean stopping;
@@ -50,7 +60,11 @@ public final class Subscriber implements WsListener {
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         try {
-            subscription = SubscribeQuery.parse(prologue.query().toMap());
+            Map<String, List<String>> query = prologue.query().toMap();
+            subscription = SubscribeQuery.parse(query);
+            if (query.getOrDefault("requireHello", List.of()).contains("true")) {
+                hello = new CountDownLatch(1);
+            }
         } catch (IllegalArgumentException e) {
             // Helidon then serves the request as plain HTTP, where the simulator answers 400 with this message.
             throw new WsUpgradeException(e.getMessage());
@@ -77,7 +91,18 @@ public final class Subscriber implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        // Jetstream accepts options updates here; the simulator ignores whatever a client sends.
+        CountDownLatch waiting = hello;
+        if (waiting == null || waiting.getCount() == 0) {
+            return; // Jetstream takes later options updates too; the simulator ignores them
+        }
+        try {
+            subscription = SubscribeQuery.hello(text, subscription);
+        } catch (IllegalArgumentException e) {
+            stopping = true;
+            closeSocket();
+            return;
+        }
+        waiting.countDown();
     }
 
     @Override
@@ -125,9 +150,13 @@ public final class Subscriber implements WsListener {
 
     private void run() {
         Firehose firehose = feed.firehose();
-        Subscription sub = subscription;
         long sent = 0;
         try {
+            CountDownLatch waiting = hello;
+            if (waiting != null) {
+                waiting.await();
+            }
+            Subscription sub = subscription;
             for (long i = feed.startIndex(sub.cursorUs()); !stopping; i++) {
                 Skeleton s = firehose.skeleton(i);
                 feed.awaitTime(s.timeUs());
