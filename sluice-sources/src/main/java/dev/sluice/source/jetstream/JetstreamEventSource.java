@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * is passed on as is), one {@code wantedDids} per DID, {@code cursor} in unix µs. Filtering happens on the server.
  */
 public final class JetstreamEventSource implements EventSource {
-    private static final Set<String> OWN_PARAMETERS = Set.of("wantedCollections", "wantedDids", "cursor");
+    private static final Set<String> OWN_PARAMETERS = Set.of("wantedCollections", "wantedDids", "cursor",
+            "requireHello");
 
     private final JetstreamSourceConfig config;
     private final Clock clock;
@@ -67,7 +68,8 @@ public final class JetstreamEventSource implements EventSource {
     /**
      * The {@code /subscribe} URL for {@code subscription} on the server {@code base}: {@code http(s)} becomes
      * {@code ws(s)}, a path not ending in {@code /subscribe} gets it appended, and the base's own query is kept
-     * except for the parameters the subscription sets.
+     * except for the parameters the subscription sets. It always asks for {@code requireHello=true}: see
+     * {@link JetstreamStream} for why.
      */
     public static URI subscribeUri(URI base, Subscription subscription) {
         String scheme = base.getScheme().toLowerCase(Locale.ROOT);
@@ -96,6 +98,8 @@ public final class JetstreamEventSource implements EventSource {
             query.add("wantedDids=" + encode(d));
         }
         subscription.cursorUs().ifPresent(c -> query.add("cursor=" + c));
+        // The server streams only after our hello (JetstreamStream sends it), never in the handshake's wake.
+        query.add("requireHello=true");
         String authority = base.getRawAuthority();
         return URI.create(scheme + "://" + authority + path + (query.isEmpty() ? "" : "?" + String.join("&", query)));
     }

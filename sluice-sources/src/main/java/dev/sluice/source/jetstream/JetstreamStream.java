@@ -1,5 +1,7 @@
 package dev.sluice.source.jetstream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.replay.Event;
 import dev.sluice.replay.EventJson;
 import dev.sluice.replay.EventStream;
@@ -7,6 +9,7 @@ import dev.sluice.replay.Subscription;
 import dev.sluice.time.Clock;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -47,6 +50,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * does not rely on {@code onClose} alone: while it is asking for a message and none has come for
  * {@code quietPing}, it sends a ping; a connection that answers nothing within {@code quietPing} more counts as
  * dropped. This also catches a connection that died without any TCP signal.
+ *
+ * <p><b>Hello.</b> NOTE: java.net.http corrupts the frame that straddles the end of the bytes it read together with the
+ * handshake's {@code 101} answer: a run of bytes in the middle of that message goes missing. Jetstream (and the
+ * simulator) start sending the moment the socket opens, so under load the first read holds the answer and about
+ * 16 KiB of events, and the ~30th message of a fresh connection came out broken: in 4 of 1,000 runs of the reconnect
+ * test beside two busy cores, none when the simulator waited 30 ms before its first frame. So every connection asks
+ * for {@code requireHello=true} and sends its subscription as an {@code options_update} once open: the server sends
+ * nothing until that arrives, and nothing rides in with the handshake (0 of 1,000 runs, beside the same busy cores).
  *
  * <p>A message that is not a Jetstream event ends the stream with an {@link IOException} naming the URL, the
  * message's ordinal and the last good {@code time_us}. A binary message (Jetstream sends those only when asked for
@@ -326,6 +337,7 @@ public final class JetstreamStream implements EventStream {
             WebSocket ws = http.newWebSocketBuilder().connectTimeout(config.connectTimeout()).buildAsync(uri, l)
                     .get(config.connectTimeout().toNanos() * 2, TimeUnit.NANOSECONDS);
             l.ws = ws;
+            ws.sendText(hello(uri), true).get(config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             lock.lock();
             try {
@@ -338,6 +350,44 @@ public final class JetstreamStream implements EventStream {
             throw new IOException(uri + ": cannot subscribe: " + reason(e), e);
         }
     }
+
+    /**
+     * The {@code options_update} that starts a {@code requireHello} subscription: the same filters as the query, and
+     * the query's {@code maxMessageSizeBytes} if the configured URL set one (an update replaces all three).
+     */
+    static String hello(URI uri) {
+        List<String> collections = new ArrayList<>();
+        List<String> dids = new ArrayList<>();
+        long maxSize = 0;
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                String[] kv = pair.split("=", 2);
+                String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
+                String value = kv.length < 2 ? "" : URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
+                switch (name) {
+                    case "wantedCollections" -> collections.add(value);
+                    case "wantedDids" -> dids.add(value);
+                    case "maxMessageSizeBytes" -> {
+                        try {
+                            maxSize = Long.parseLong(value.trim());
+                        } catch (NumberFormatException e) {
+                            maxSize = 0; // the server answers a bad one itself, at the handshake
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+        ObjectNode hello = HELLO_JSON.createObjectNode().put("type", "options_update");
+        ObjectNode payload = hello.putObject("payload");
+        collections.forEach(payload.putArray("wantedCollections")::add);
+        dids.forEach(payload.putArray("wantedDids")::add);
+        payload.put("maxMessageSizeBytes", maxSize);
+        return hello.toString();
+    }
+
+    private static final ObjectMapper HELLO_JSON = new ObjectMapper();
 
     private static String reason(Exception e) {
         Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;

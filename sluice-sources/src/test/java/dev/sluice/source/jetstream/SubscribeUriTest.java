@@ -22,21 +22,41 @@ class SubscribeUriTest {
     void aHostAndPortGetTheSubscribePathAndTheQuery() {
         assertThat(uri("ws://127.0.0.1:6008", SUB)).isEqualTo("ws://127.0.0.1:6008/subscribe"
                 + "?wantedCollections=app.bsky.feed.like&wantedCollections=app.bsky.graph.*"
-                + "&wantedDids=did:plc:abc&cursor=1725000000000000");
-        assertThat(uri("ws://127.0.0.1:6008/", Subscription.from(5))).isEqualTo("ws://127.0.0.1:6008/subscribe?cursor=5");
+                + "&wantedDids=did:plc:abc&cursor=1725000000000000&requireHello=true");
+        assertThat(uri("ws://127.0.0.1:6008/", Subscription.from(5)))
+                .isEqualTo("ws://127.0.0.1:6008/subscribe?cursor=5&requireHello=true");
     }
 
     @Test
     void aFullSubscribeUrlKeepsItsPathAndForeignParameters() {
-        assertThat(uri("wss://jetstream2.us-east.bsky.network/subscribe?compress=false&cursor=1", Subscription.from(7)))
-                .isEqualTo("wss://jetstream2.us-east.bsky.network/subscribe?compress=false&cursor=7");
-        assertThat(uri("ws://proxy:80/jetstream", Subscription.from(7))).isEqualTo("ws://proxy:80/jetstream/subscribe?cursor=7");
+        assertThat(uri("wss://jetstream2.us-east.bsky.network/subscribe?compress=false&cursor=1&requireHello=false",
+                Subscription.from(7)))
+                .isEqualTo("wss://jetstream2.us-east.bsky.network/subscribe?compress=false&cursor=7&requireHello=true");
+        assertThat(uri("ws://proxy:80/jetstream", Subscription.from(7)))
+                .isEqualTo("ws://proxy:80/jetstream/subscribe?cursor=7&requireHello=true");
     }
 
     @Test
     void httpBecomesWsAndNoCursorMeansLive() {
         assertThat(uri("https://example.com", new Subscription(OptionalLong.empty(), Set.of(), Set.of())))
-                .isEqualTo("wss://example.com/subscribe");
+                .isEqualTo("wss://example.com/subscribe?requireHello=true");
+    }
+
+    @Test
+    void theHelloRepeatsTheQuerysFiltersAndItsMessageSizeLimit() throws Exception {
+        URI uri = JetstreamEventSource.subscribeUri(
+                URI.create("wss://jetstream.example/subscribe?maxMessageSizeBytes=65536"), SUB);
+        com.fasterxml.jackson.databind.JsonNode hello = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(JetstreamStream.hello(uri));
+        assertThat(hello.path("type").asText()).isEqualTo("options_update");
+        assertThat(hello.path("payload").path("wantedCollections").toString())
+                .isEqualTo("[\"app.bsky.feed.like\",\"app.bsky.graph.*\"]");
+        assertThat(hello.path("payload").path("wantedDids").toString()).isEqualTo("[\"did:plc:abc\"]");
+        assertThat(hello.path("payload").path("maxMessageSizeBytes").asLong()).isEqualTo(65536);
+        // no filters: every collection and DID, no size limit
+        assertThat(JetstreamStream.hello(JetstreamEventSource.subscribeUri(URI.create("ws://h:1"),
+                Subscription.from(1)))).isEqualTo("{\"type\":\"options_update\",\"payload\":{\"wantedCollections\":[],"
+                + "\"wantedDids\":[],\"maxMessageSizeBytes\":0}}");
     }
 
     @Test
