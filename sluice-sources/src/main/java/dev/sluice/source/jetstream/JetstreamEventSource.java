@@ -1,5 +1,7 @@
 package dev.sluice.source.jetstream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.replay.EventSource;
 import dev.sluice.replay.Subscription;
 import dev.sluice.time.Clock;
@@ -103,6 +105,35 @@ public final class JetstreamEventSource implements EventSource {
         String authority = base.getRawAuthority();
         return URI.create(scheme + "://" + authority + path + (query.isEmpty() ? "" : "?" + String.join("&", query)));
     }
+
+    /**
+     * The {@code options_update} that starts a {@code requireHello} subscription on {@code base}: the same filters as
+     * {@link #subscribeUri}'s query, and the base URL's {@code maxMessageSizeBytes} if it sets one (an update replaces
+     * all three; 0 is no limit).
+     */
+    static String hello(URI base, Subscription subscription) {
+        long maxSize = 0;
+        if (base.getRawQuery() != null) {
+            for (String pair : base.getRawQuery().split("&")) {
+                String[] kv = pair.split("=", 2);
+                if (kv.length == 2 && URLDecoder.decode(kv[0], StandardCharsets.UTF_8).equals("maxMessageSizeBytes")) {
+                    try {
+                        maxSize = Long.parseLong(URLDecoder.decode(kv[1], StandardCharsets.UTF_8).trim());
+                    } catch (NumberFormatException e) {
+                        maxSize = 0; // the server answers a bad one itself, at the handshake
+                    }
+                }
+            }
+        }
+        ObjectNode hello = HELLO_JSON.createObjectNode().put("type", "options_update");
+        ObjectNode payload = hello.putObject("payload");
+        new TreeSet<>(subscription.collections()).forEach(payload.putArray("wantedCollections")::add);
+        new TreeSet<>(subscription.dids()).forEach(payload.putArray("wantedDids")::add);
+        payload.put("maxMessageSizeBytes", maxSize);
+        return hello.toString();
+    }
+
+    private static final ObjectMapper HELLO_JSON = new ObjectMapper();
 
     private static String encode(String s) {
         // DIDs keep their colons for readability; URLEncoder escapes them needlessly (it keeps "*" as it is).

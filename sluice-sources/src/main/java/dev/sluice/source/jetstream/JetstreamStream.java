@@ -1,7 +1,5 @@
 package dev.sluice.source.jetstream;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.replay.Event;
 import dev.sluice.replay.EventJson;
 import dev.sluice.replay.EventStream;
@@ -9,7 +7,6 @@ import dev.sluice.replay.Subscription;
 import dev.sluice.time.Clock;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -73,6 +70,8 @@ public final class JetstreamStream implements EventStream {
 
     private final JetstreamSourceConfig config;
     private final Subscription subscription;
+    /** The {@code options_update} each connection sends once open: the filters never change, only the cursor. */
+    private final String hello;
     private final HttpClient http;
     private final Clock clock;
     private final String describe;
@@ -114,6 +113,7 @@ public final class JetstreamStream implements EventStream {
         this.subscription = subscription;
         this.http = http;
         this.clock = clock;
+        this.hello = JetstreamEventSource.hello(config.url(), subscription);
         String url = JetstreamEventSource.subscribeUri(config.url(), subscription).toString();
         this.describe = url;
     }
@@ -337,8 +337,12 @@ public final class JetstreamStream implements EventStream {
             WebSocket ws = http.newWebSocketBuilder().connectTimeout(config.connectTimeout()).buildAsync(uri, l)
                     .get(config.connectTimeout().toNanos() * 2, TimeUnit.NANOSECONDS);
             l.ws = ws;
-            ws.sendText(hello(uri), true).get(config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            ws.sendText(hello, true).get(config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            WebSocket opened = l.ws;
+            if (opened != null) {
+                opened.abort(); // open, but the hello did not go: the server would wait for it for ever
+            }
             lock.lock();
             try {
                 if (link == l) {
@@ -350,44 +354,6 @@ public final class JetstreamStream implements EventStream {
             throw new IOException(uri + ": cannot subscribe: " + reason(e), e);
         }
     }
-
-    /**
-     * The {@code options_update} that starts a {@code requireHello} subscription: the same filters as the query, and
-     * the query's {@code maxMessageSizeBytes} if the configured URL set one (an update replaces all three).
-     */
-    static String hello(URI uri) {
-        List<String> collections = new ArrayList<>();
-        List<String> dids = new ArrayList<>();
-        long maxSize = 0;
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                String[] kv = pair.split("=", 2);
-                String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-                String value = kv.length < 2 ? "" : URLDecoder.decode(kv[1], StandardCharsets.UTF_8);
-                switch (name) {
-                    case "wantedCollections" -> collections.add(value);
-                    case "wantedDids" -> dids.add(value);
-                    case "maxMessageSizeBytes" -> {
-                        try {
-                            maxSize = Long.parseLong(value.trim());
-                        } catch (NumberFormatException e) {
-                            maxSize = 0; // the server answers a bad one itself, at the handshake
-                        }
-                    }
-                    default -> {
-                    }
-                }
-            }
-        }
-        ObjectNode hello = HELLO_JSON.createObjectNode().put("type", "options_update");
-        ObjectNode payload = hello.putObject("payload");
-        collections.forEach(payload.putArray("wantedCollections")::add);
-        dids.forEach(payload.putArray("wantedDids")::add);
-        payload.put("maxMessageSizeBytes", maxSize);
-        return hello.toString();
-    }
-
-    private static final ObjectMapper HELLO_JSON = new ObjectMapper();
 
     private static String reason(Exception e) {
         Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;

@@ -44,18 +44,16 @@ class SubscribeUriTest {
 
     @Test
     void theHelloRepeatsTheQuerysFiltersAndItsMessageSizeLimit() throws Exception {
-        URI uri = JetstreamEventSource.subscribeUri(
-                URI.create("wss://jetstream.example/subscribe?maxMessageSizeBytes=65536"), SUB);
         com.fasterxml.jackson.databind.JsonNode hello = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(JetstreamStream.hello(uri));
+                .readTree(JetstreamEventSource.hello(
+                        URI.create("wss://jetstream.example/subscribe?maxMessageSizeBytes=65536"), SUB));
         assertThat(hello.path("type").asText()).isEqualTo("options_update");
         assertThat(hello.path("payload").path("wantedCollections").toString())
                 .isEqualTo("[\"app.bsky.feed.like\",\"app.bsky.graph.*\"]");
         assertThat(hello.path("payload").path("wantedDids").toString()).isEqualTo("[\"did:plc:abc\"]");
         assertThat(hello.path("payload").path("maxMessageSizeBytes").asLong()).isEqualTo(65536);
         // no filters: every collection and DID, no size limit
-        assertThat(JetstreamStream.hello(JetstreamEventSource.subscribeUri(URI.create("ws://h:1"),
-                Subscription.from(1)))).isEqualTo("{\"type\":\"options_update\",\"payload\":{\"wantedCollections\":[],"
+        assertThat(JetstreamEventSource.hello(URI.create("ws://h:1"), Subscription.from(1))).isEqualTo("{\"type\":\"options_update\",\"payload\":{\"wantedCollections\":[],"
                 + "\"wantedDids\":[],\"maxMessageSizeBytes\":0}}");
     }
 
