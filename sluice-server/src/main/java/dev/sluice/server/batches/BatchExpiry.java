@@ -6,7 +6,8 @@ import dev.sluice.time.Clock;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,16 @@ public final class BatchExpiry {
     /** Runs one sweep now; returns how many payload objects it deleted. */
     public int sweep() {
         BatchStore.Expired expired = store.expire(Instant.ofEpochMilli(clock.epochMillis()).minus(ttl));
+        Set<String> prefixes = new HashSet<>();
+        for (String id : expired.batchIds()) {
+            prefixes.add(ItemStream.objectPrefix(id));
+        }
         int deleted = 0;
         for (String key : expired.objectKeys()) {
+            int slash = key.lastIndexOf('/');
+            if (slash > 0 && prefixes.contains(key.substring(0, slash))) {
+                continue; // under its batch's prefix: deleteAll below takes it with the rest
+            }
             try {
                 objects.delete(key);
                 deleted++;
