@@ -33,8 +33,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -140,7 +142,7 @@ public final class IngestBench {
                     }
                 }
                 // Modes take turns, so a slow spell of the machine falls on all of them, not on one.
-                java.util.Map<String, List<IngestRun>> repetitions = new java.util.LinkedHashMap<>();
+                Map<String, List<IngestRun>> repetitions = new LinkedHashMap<>();
                 for (int i = 0; i < plan.repeat(); i++) {
                     for (String mode : plan.modes()) {
                         awaitQuietJit();

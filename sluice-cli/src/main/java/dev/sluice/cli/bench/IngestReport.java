@@ -136,10 +136,11 @@ public final class IngestReport {
     public static List<Bound> bounds(List<IngestRun> runs, int cores) {
         List<Bound> out = new ArrayList<>();
         for (String scenario : List.of("small", "large")) {
-            Optional<IngestRun> http = find(runs, scenario, "http").filter(IngestRun::complete);
-            if (find(runs, scenario, "http").isEmpty()) {
+            Optional<IngestRun> httpRun = find(runs, scenario, "http");
+            if (httpRun.isEmpty()) {
                 continue;
             }
+            Optional<IngestRun> http = httpRun.filter(IngestRun::complete);
             double httpRate = rate(runs, scenario, "http");
             out.add(new Bound(scenario, "http / limit (the transfer alone)", httpRate / rate(runs, scenario, "limit")));
             out.add(new Bound(scenario, "sluice / http", rate(runs, scenario, "sluice") / httpRate));

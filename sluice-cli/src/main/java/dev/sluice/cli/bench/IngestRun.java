@@ -1,5 +1,6 @@
 package dev.sluice.cli.bench;
 
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -65,7 +66,7 @@ public record IngestRun(String scenario, String mode, long items, int payloadByt
                 return r;
             }
         }
-        List<IngestRun> sorted = repetitions.stream().sorted(java.util.Comparator.comparingDouble(IngestRun::seconds))
+        List<IngestRun> sorted = repetitions.stream().sorted(Comparator.comparingDouble(IngestRun::seconds))
                 .toList();
         IngestRun m = sorted.get(sorted.size() / 2);
         return new IngestRun(m.scenario, m.mode, m.items, m.payloadBytes, m.seconds, m.limitRatio, m.peakRssMb,

@@ -76,8 +76,7 @@ public final class SubscribeQuery {
         return new Subscription(current.cursorUs(), filters.collections(), filters.dids());
     }
 
-    private static final ObjectMapper HELLO_JSON =
-            new ObjectMapper();
+    private static final ObjectMapper HELLO_JSON = new ObjectMapper();
 
     private static Set<String> values(Map<String, List<String>> query, String name, Pattern shape, int max,
                                       String expected) {
