@@ -10,6 +10,7 @@ import dev.sluice.replay.Subscription;
 import dev.sluice.sim.jetstream.JetstreamSimConfig;
 import dev.sluice.sim.jetstream.JetstreamSimulator;
 import dev.sluice.testing.FakeClock;
+import dev.sluice.time.Clock;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class JetstreamEventSourceTest {
     private static JetstreamEventSource source(JetstreamSimulator sim, long maxBufferedBytes) {
         return new JetstreamEventSource(JetstreamSourceConfig.builder(sim.uri()).maxBufferedBytes(maxBufferedBytes)
                 .reconnect(new Backoff(4, Duration.ofMillis(50), Duration.ofSeconds(1)))
-                .quietPing(Duration.ofMillis(200)).build(), new FakeClock());
+                .quietPing(Duration.ofMillis(200)).build(), Clock.system());
     }
 
     private static List<Event> read(JetstreamStream s, int n) throws Exception {

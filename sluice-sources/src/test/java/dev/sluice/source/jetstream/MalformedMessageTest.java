@@ -54,13 +54,13 @@ class MalformedMessageTest {
 
     @Test
     void anExcerptShowsTheStartOfALongMessageEscapedAndSaysHowLongItWas() {
-        assertThat(JetstreamStream.excerpt("{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isEqualTo("\"{\"a\":1}\"");
-        assertThat(JetstreamStream.excerpt("a\nb\u0000é😀".getBytes(StandardCharsets.UTF_8)))
+        assertThat(MessageDecoder.excerpt("{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isEqualTo("\"{\"a\":1}\"");
+        assertThat(MessageDecoder.excerpt("a\nb\u0000é😀".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("\"a\\u000ab\\u0000é😀\"");
-        String longer = "é".repeat(JetstreamStream.EXCERPT_CHARS + 1);
-        assertThat(JetstreamStream.excerpt(longer.getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo("\"" + "é".repeat(JetstreamStream.EXCERPT_CHARS) + "\" ("
-                        + 2 * (JetstreamStream.EXCERPT_CHARS + 1) + " bytes in all)");
+        String longer = "é".repeat(MessageDecoder.EXCERPT_CHARS + 1);
+        assertThat(MessageDecoder.excerpt(longer.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("\"" + "é".repeat(MessageDecoder.EXCERPT_CHARS) + "\" ("
+                        + 2 * (MessageDecoder.EXCERPT_CHARS + 1) + " bytes in all)");
     }
 
     @Test

@@ -9,13 +9,13 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The /subscribe URL from what a user gives as --url and a subscription. */
-class SubscribeUriTest {
+/** The /subscribe URL and the hello from what a user gives as --url and a subscription. */
+class SubscribeRequestTest {
     private static final Subscription SUB = new Subscription(OptionalLong.of(1_725_000_000_000_000L),
             Set.of("app.bsky.feed.like", "app.bsky.graph.*"), Set.of("did:plc:abc"));
 
     private static String uri(String base, Subscription s) {
-        return JetstreamEventSource.subscribeUri(URI.create(base), s).toString();
+        return SubscribeRequest.of(URI.create(base), s).uri().toString();
     }
 
     @Test
@@ -45,16 +45,27 @@ class SubscribeUriTest {
     @Test
     void theHelloRepeatsTheQuerysFiltersAndItsMessageSizeLimit() throws Exception {
         com.fasterxml.jackson.databind.JsonNode hello = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(JetstreamEventSource.hello(
-                        URI.create("wss://jetstream.example/subscribe?maxMessageSizeBytes=65536"), SUB));
+                .readTree(SubscribeRequest.of(
+                        URI.create("wss://jetstream.example/subscribe?maxMessageSizeBytes=65536"), SUB).hello());
         assertThat(hello.path("type").asText()).isEqualTo("options_update");
         assertThat(hello.path("payload").path("wantedCollections").toString())
                 .isEqualTo("[\"app.bsky.feed.like\",\"app.bsky.graph.*\"]");
         assertThat(hello.path("payload").path("wantedDids").toString()).isEqualTo("[\"did:plc:abc\"]");
         assertThat(hello.path("payload").path("maxMessageSizeBytes").asLong()).isEqualTo(65536);
         // no filters: every collection and DID, no size limit
-        assertThat(JetstreamEventSource.hello(URI.create("ws://h:1"), Subscription.from(1))).isEqualTo("{\"type\":\"options_update\",\"payload\":{\"wantedCollections\":[],"
-                + "\"wantedDids\":[],\"maxMessageSizeBytes\":0}}");
+        assertThat(SubscribeRequest.of(URI.create("ws://h:1"), Subscription.from(1)).hello())
+                .isEqualTo("{\"type\":\"options_update\",\"payload\":{\"wantedCollections\":[],"
+                        + "\"wantedDids\":[],\"maxMessageSizeBytes\":0}}");
+    }
+
+    @Test
+    void aReconnectionMovesOnlyTheCursorAndKeepsTheHello() {
+        SubscribeRequest first = SubscribeRequest.of(URI.create("ws://127.0.0.1:6008?maxMessageSizeBytes=9"), SUB);
+        SubscribeRequest resumed = first.from(1_725_000_000_000_042L);
+        assertThat(resumed.uri().toString()).isEqualTo("ws://127.0.0.1:6008/subscribe?maxMessageSizeBytes=9"
+                + "&wantedCollections=app.bsky.feed.like&wantedCollections=app.bsky.graph.*"
+                + "&wantedDids=did:plc:abc&cursor=1725000000000042&requireHello=true");
+        assertThat(resumed.hello()).isEqualTo(first.hello());
     }
 
     @Test
