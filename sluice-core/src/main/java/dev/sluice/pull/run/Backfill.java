@@ -2,6 +2,7 @@ package dev.sluice.pull.run;
 
 import dev.sluice.limit.RateLimiter;
 import dev.sluice.pull.Checkpoint;
+import dev.sluice.pull.FetchFailure;
 import dev.sluice.pull.ListSource;
 import dev.sluice.pull.Page;
 import dev.sluice.pull.PageRequest;
@@ -92,6 +93,12 @@ public final class Backfill {
                 stopRequested);
     }
 
+    /** Names a page request in a failure's message. */
+    private static String describe(PageRequest r) {
+        return "stream " + r.stream() + ", range " + r.range() + ", cursor "
+                + (r.startingAfter() == null ? "(start)" : r.startingAfter());
+    }
+
     /** An answered request: the page, or why there is none. */
     private record Completion(Segment segment, Page page, FetchFailure failure) {
     }
@@ -103,14 +110,14 @@ public final class Backfill {
         private final Map<String, StreamState> streams = new LinkedHashMap<>();
         private final ArrayDeque<Segment> ready = new ArrayDeque<>();
         private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-        private final Fetcher fetcher;
+        private final RetryingRequests pages;
         private int nextId;
         private int inFlight;
 
         Run(String job, String namespace) {
             this.job = job;
             this.namespace = namespace;
-            this.fetcher = new Fetcher(source, limiter, config.backoff(), clock, stats, latency, config.seed());
+            this.pages = new RetryingRequests(limiter, config.backoff(), clock, config.seed(), stats.pageTally(latency));
         }
 
         void add(StreamStart s) {
@@ -185,14 +192,14 @@ public final class Backfill {
             workers.execute(() -> {
                 Completion c;
                 try {
-                    c = new Completion(seg, fetcher.fetch(request), null);
+                    c = new Completion(seg, pages.send(describe(request), () -> source.fetch(request)), null);
                 } catch (FetchFailure f) {
                     c = new Completion(seg, null, f);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     c = new Completion(seg, null, null);
                 } catch (RuntimeException e) {
-                    c = new Completion(seg, null, new FetchFailure(request, 1,
+                    c = new Completion(seg, null, new FetchFailure(describe(request), 1,
                             new SourceException(SourceException.Kind.CLIENT_ERROR, 0, "unexpected error: " + e, null, e)));
                 }
                 completions.add(c);

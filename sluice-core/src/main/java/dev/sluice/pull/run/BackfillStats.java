@@ -18,6 +18,40 @@ public final class BackfillStats {
     volatile double latencySeconds = Double.NaN;
     volatile long estimatedRemaining;
 
+    /** Counts list-page attempts here and feeds the latency estimate that sizes the requests in flight. */
+    RetryingRequests.Tally pageTally(LatencyEstimate latency) {
+        return new RetryingRequests.Tally() {
+            @Override
+            public void sent(boolean retry) {
+                requests.increment();
+                if (retry) {
+                    retries.increment();
+                }
+            }
+
+            @Override
+            public void answered(long nanos) {
+                latency.record(nanos);
+                pages.increment();
+            }
+
+            @Override
+            public void throttled() {
+                BackfillStats.this.throttled.increment();
+            }
+
+            @Override
+            public void serverError() {
+                serverErrors.increment();
+            }
+
+            @Override
+            public void transportError() {
+                transportErrors.increment();
+            }
+        };
+    }
+
     /** A consistent-enough copy for display; counters are read one by one. */
     public Snapshot snapshot() {
         return new Snapshot(requests.sum(), pages.sum(), objects.sum(), wasted.sum(), throttled.sum(),
