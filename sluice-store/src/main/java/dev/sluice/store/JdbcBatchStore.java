@@ -4,19 +4,16 @@ import dev.sluice.ingest.Batch;
 import dev.sluice.ingest.BatchStore;
 import dev.sluice.ingest.IndexRanges;
 import dev.sluice.ingest.ItemRecord;
-import dev.sluice.store.internal.CopyText;
+import dev.sluice.store.internal.Dialect;
+import dev.sluice.store.internal.ItemInsert;
 import dev.sluice.store.internal.Transactions;
 import dev.sluice.time.Clock;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,10 +26,9 @@ import java.util.TreeMap;
  * A {@link BatchStore} over a {@link Database}: batches in {@code sluice_batches}, items in
  * {@code sluice_batch_items} keyed by {@code (batch_id, idx)}.
  *
- * <p>Exactly once per index: {@link #write} inserts with {@code ON CONFLICT (batch_id, idx) DO NOTHING} (on
- * PostgreSQL first as one {@code COPY}, see {@link #copyOrInsert}), so the key check and the insert are one statement
- * and the update count is the number of new items. Within one write,
- * rows go in ascending index order, so two PostgreSQL transactions storing overlapping indexes never wait on each
+ * <p>Exactly once per index: {@link #write} inserts through the dialect's {@link ItemInsert} ({@code ON CONFLICT
+ * (batch_id, idx) DO NOTHING}; on PostgreSQL first as one {@code COPY}), so the key check and the insert are one
+ * statement and the count is the number of new items. Within one write, rows go in ascending index order, so two PostgreSQL transactions storing overlapping indexes never wait on each
  * other in a cycle. A write first share-locks its batch row and checks that the batch is open; {@link #trySeal}
  * and {@link #expire} change that row, so they wait for writes in flight, and a write that comes after them sees
  * the new status and stores nothing.
@@ -52,14 +48,10 @@ import java.util.TreeMap;
  * caller's to close.
  */
 public final class JdbcBatchStore implements BatchStore {
-    static final int CHUNK = 500;
-    private static final String UNIQUE_VIOLATION = "23505";
     /** Batches expired per transaction round in {@link #expire}. */
     static final int EXPIRE_PAGE = 100;
     private static final int ID_CHARS = 24;
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    private static final String ITEM_COLUMNS =
-            "batch_id, idx, payload, object_key, payload_bytes, error_code, error_message, created_at";
     private static final String BATCH_COLUMNS =
             "id, owner, expected_count, idempotency_key, metadata, status, created_at, sealed_at";
 
@@ -67,13 +59,11 @@ public final class JdbcBatchStore implements BatchStore {
     private final Dialect dialect;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final String fullChunkInsert;
 
     public JdbcBatchStore(Database db, Clock clock) {
         this.db = Objects.requireNonNull(db, "db");
         this.dialect = db.dialect();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.fullChunkInsert = insertItems(CHUNK);
     }
 
     @Override
@@ -183,7 +173,7 @@ public final class JdbcBatchStore implements BatchStore {
                     throw new IllegalArgumentException("index " + byIndex.lastKey() + " is out of range for batch "
                             + batchId + ": its indexes are 0 to " + (expected - 1));
                 }
-                int accepted = insert(c, batchId, rows, now);
+                int accepted = dialect.itemInsert().insert(c, batchId, rows, now);
                 c.commit();
                 return new WriteResult(accepted, items.size() - accepted);
             } catch (SQLException | RuntimeException e) {
@@ -212,140 +202,6 @@ public final class JdbcBatchStore implements BatchStore {
                 }
                 return rs.getLong(2);
             }
-        }
-    }
-
-    private int insert(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
-        if (dialect.kind() == DatabaseUrl.Kind.POSTGRESQL) {
-            return copyOrInsert(c, batchId, rows, now);
-        }
-        int accepted = 0;
-        PreparedStatement full = null;
-        try {
-            for (int from = 0; from < rows.size(); from += CHUNK) {
-                List<ItemRecord> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
-                if (chunk.size() == CHUNK) {
-                    if (full == null) {
-                        full = c.prepareStatement(fullChunkInsert);
-                    }
-                    bind(full, batchId, chunk, now);
-                    accepted += full.executeUpdate();
-                } else {
-                    try (PreparedStatement ps = c.prepareStatement(insertItems(chunk.size()))) {
-                        bind(ps, batchId, chunk, now);
-                        accepted += ps.executeUpdate();
-                    }
-                }
-            }
-        } finally {
-            if (full != null) {
-                full.close();
-            }
-        }
-        return accepted;
-    }
-
-    /**
-     * PostgreSQL: the group in one {@code COPY}, which is all-or-nothing and checks the primary key like any insert:
-     * when none of its indexes is stored yet (every first stream) it stores them all at {@code COPY}'s speed. When one
-     * is (a retried or racing stream), the {@code COPY} fails with a unique violation, is rolled back to a savepoint
-     * taken just before it, and the group goes through {@link #insertUnnest}'s {@code ON CONFLICT DO NOTHING}, which
-     * stores exactly the new ones. Either way the key check and the write are one statement, so an index is stored
-     * once however streams interleave; a {@code COPY} that meets a concurrent transaction's uncommitted row waits for
-     * it like any insert does. Measured in {@code psql}: 100 {@code COPY}s of 1,000 rows took about as long as one
-     * {@code COPY} of all of them; and {@code sluice bench ingest} had measured one {@code COPY} about 2.7 times as
-     * fast as the {@code unnest} insert (docs/BENCHMARKS.md). The cost of the conflict case is one rejected
-     * {@code COPY} (it stops at the first stored index) and an {@code ERROR} line in the server's log.
-     */
-    private int copyOrInsert(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
-        Savepoint beforeCopy = c.setSavepoint();
-        try {
-            long copied = copy(c, batchId, rows, now);
-            c.releaseSavepoint(beforeCopy);
-            return Math.toIntExact(copied);
-        } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw e;
-            }
-            c.rollback(beforeCopy);
-            return insertUnnest(c, batchId, rows, now);
-        }
-    }
-
-    private static long copy(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
-        byte[] id = batchId.getBytes(StandardCharsets.UTF_8);
-        byte[] created = OffsetDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC).toString()
-                .getBytes(StandardCharsets.US_ASCII);
-        return CopyText.copyIn(c, "COPY sluice_batch_items (" + ITEM_COLUMNS + ") FROM STDIN", rows, (out, r) ->
-                out.field(id, 0, id.length).tab().number(r.index()).tab().field(r.payload()).tab()
-                        .field(r.objectKey()).tab().number(r.payloadBytes()).tab().field(r.errorCode()).tab()
-                        .field(r.errorMessage()).tab().field(created, 0, created.length).newline());
-    }
-
-    /**
-     * PostgreSQL, when some of the group's indexes are stored already: the whole group in one statement, one array
-     * per column. Measured by {@code sluice bench ingest}:
-     * multi-row {@code VALUES} with 4,000 binds per statement ran at ~45k rows/s, bounded by planning and binding;
-     * {@code unnest} of arrays avoids both.
-     */
-    private int insertUnnest(Connection c, String batchId, List<ItemRecord> rows, long now) throws SQLException {
-        int n = rows.size();
-        Long[] idx = new Long[n];
-        String[] payload = new String[n];
-        String[] objectKey = new String[n];
-        Long[] bytes = new Long[n];
-        String[] errorCode = new String[n];
-        String[] errorMessage = new String[n];
-        for (int i = 0; i < n; i++) {
-            ItemRecord r = rows.get(i);
-            idx[i] = r.index();
-            payload[i] = r.payload();
-            objectKey[i] = r.objectKey();
-            bytes[i] = r.payloadBytes();
-            errorCode[i] = r.errorCode();
-            errorMessage[i] = r.errorMessage();
-        }
-        String sql = "INSERT INTO sluice_batch_items (" + ITEM_COLUMNS + ") SELECT ?::text, u.idx, u.payload, u.object_key,"
-                + " u.payload_bytes, u.error_code, u.error_message, ?::timestamptz FROM unnest(?::bigint[], ?::text[], ?::text[],"
-                + " ?::bigint[], ?::text[], ?::text[]) AS u(idx, payload, object_key, payload_bytes, error_code,"
-                + " error_message) ON CONFLICT (batch_id, idx) DO NOTHING";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, batchId);
-            dialect.bindInstant(ps, 2, now);
-            ps.setArray(3, c.createArrayOf("bigint", idx));
-            ps.setArray(4, c.createArrayOf("text", payload));
-            ps.setArray(5, c.createArrayOf("text", objectKey));
-            ps.setArray(6, c.createArrayOf("bigint", bytes));
-            ps.setArray(7, c.createArrayOf("text", errorCode));
-            ps.setArray(8, c.createArrayOf("text", errorMessage));
-            return ps.executeUpdate();
-        }
-    }
-
-    private static String insertItems(int rows) {
-        String row = "(?, ?, ?, ?, ?, ?, ?, ?)";
-        StringBuilder sb = new StringBuilder(128 + rows * (row.length() + 2))
-                .append("INSERT INTO sluice_batch_items (").append(ITEM_COLUMNS).append(") VALUES ");
-        for (int i = 0; i < rows; i++) {
-            if (i > 0) {
-                sb.append(", ");
-            }
-            sb.append(row);
-        }
-        return sb.append(" ON CONFLICT (batch_id, idx) DO NOTHING").toString();
-    }
-
-    private void bind(PreparedStatement ps, String batchId, List<ItemRecord> chunk, long now) throws SQLException {
-        int i = 1;
-        for (ItemRecord r : chunk) {
-            ps.setString(i++, batchId);
-            ps.setLong(i++, r.index());
-            ps.setString(i++, r.payload());
-            ps.setString(i++, r.objectKey());
-            ps.setLong(i++, r.payloadBytes());
-            ps.setString(i++, r.errorCode());
-            ps.setString(i++, r.errorMessage());
-            dialect.bindInstant(ps, i++, now);
         }
     }
 

@@ -2,15 +2,16 @@ package dev.sluice.store;
 
 import dev.sluice.replay.govern.ForegroundProbe;
 import dev.sluice.replay.govern.ForegroundSample;
+import dev.sluice.store.internal.Dialect;
+import dev.sluice.store.internal.Dialects;
 import dev.sluice.time.Clock;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -45,11 +46,9 @@ public final class JdbcCanary implements ForegroundProbe {
     /** Sessions whose {@code application_name} starts with this are Sluice's own and never counted as waiters. */
     public static final String SLUICE_APPLICATION_PREFIX = "sluice";
     static final int QUERY_TIMEOUT_SECONDS = 10;
-    private static final String WAITERS_SQL = "SELECT count(*) FROM pg_stat_activity"
-            + " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()"
-            + " AND coalesce(application_name, '') NOT LIKE '" + SLUICE_APPLICATION_PREFIX + "%'";
 
     private final DatabaseUrl url;
+    private final Dialect dialect;
     private final String sql;
     private final Clock clock;
     private volatile Connection connection;
@@ -59,6 +58,7 @@ public final class JdbcCanary implements ForegroundProbe {
 
     private JdbcCanary(DatabaseUrl url, String sql, Clock clock) {
         this.url = url;
+        this.dialect = Dialects.of(url.kind());
         this.sql = sql;
         this.clock = clock;
     }
@@ -153,23 +153,10 @@ public final class JdbcCanary implements ForegroundProbe {
     /** Opens the connection; the statements are prepared by {@link #prepare}, so a bad canary is told apart. */
     private synchronized void connect() throws SQLException {
         closeConnection();
-        Properties props = new Properties();
+        // On SQLite this refuses a file that is not there: the canary measures the database the sink writes.
+        Properties props = dialect.soloConnection(url, APPLICATION_NAME, QUERY_TIMEOUT_SECONDS);
         url.user().ifPresent(u -> props.setProperty("user", u));
         url.password().ifPresent(p -> props.setProperty("password", p));
-        switch (url.kind()) {
-            case POSTGRESQL -> {
-                props.setProperty("ApplicationName", APPLICATION_NAME);
-                props.setProperty("connectTimeout", String.valueOf(QUERY_TIMEOUT_SECONDS));
-            }
-            case SQLITE -> {
-                Path file = url.file().orElseThrow();
-                if (!Files.exists(file)) {
-                    // Connecting would create an empty database; the canary measures the one the sink writes.
-                    throw new SQLException("no SQLite database at " + file);
-                }
-                props.setProperty("busy_timeout", String.valueOf(QUERY_TIMEOUT_SECONDS * 1000));
-            }
-        }
         Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
         c.setAutoCommit(true);
         connection = c;
@@ -188,8 +175,9 @@ public final class JdbcCanary implements ForegroundProbe {
         PreparedStatement st = c.prepareStatement(sql);
         st.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
         PreparedStatement w = null;
-        if (url.kind() == DatabaseUrl.Kind.POSTGRESQL) {
-            w = c.prepareStatement(WAITERS_SQL);
+        Optional<String> waitersSql = dialect.lockWaitersQuery(SLUICE_APPLICATION_PREFIX);
+        if (waitersSql.isPresent()) {
+            w = c.prepareStatement(waitersSql.get());
             w.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
         }
         canary = st;

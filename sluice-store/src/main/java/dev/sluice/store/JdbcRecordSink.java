@@ -5,6 +5,7 @@ import dev.sluice.pull.RecordSink;
 import dev.sluice.pull.SourceRecord;
 import dev.sluice.pull.StreamWrite;
 import dev.sluice.store.internal.CheckpointRows;
+import dev.sluice.store.internal.Dialect;
 import dev.sluice.store.internal.Transactions;
 import dev.sluice.time.Clock;
 import java.sql.Connection;

@@ -2,6 +2,7 @@ package dev.sluice.store;
 
 import dev.sluice.replay.Event;
 import dev.sluice.replay.ReplaySink;
+import dev.sluice.store.internal.Dialect;
 import dev.sluice.store.internal.ReplayBatch;
 import dev.sluice.store.internal.ReplayCheckpointRows;
 import dev.sluice.store.internal.ReplaySchema;
@@ -67,7 +68,7 @@ public final class JdbcReplaySink implements ReplaySink {
         this.db = Objects.requireNonNull(db, "db");
         this.dialect = db.dialect();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.statements = ReplayStatements.of(dialect);
+        this.statements = dialect.replayStatements();
         this.checkpoints = new ReplayCheckpointRows(dialect);
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.store;
 
 import dev.sluice.replay.Event;
+import dev.sluice.store.internal.Dialect;
 import dev.sluice.store.internal.ReplayBatch;
 import dev.sluice.store.internal.ReplaySchema;
 import java.nio.charset.StandardCharsets;
@@ -138,27 +139,20 @@ public final class ReplayTables {
             if (!ReplaySchema.exists(c, dialect)) {
                 return out;
             }
-            // As in TableDigest: PostgreSQL streams through a cursor only inside a transaction; on SQLite a
-            // transaction would take the write lock for the scan, and it streams anyway.
-            boolean cursor = dialect.kind() == DatabaseUrl.Kind.POSTGRESQL;
-            c.setAutoCommit(!cursor);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        T row = reader.read(rs);
-                        if (row != null) {
-                            out.add(row);
+            return dialect.streaming(c, () -> {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setFetchSize(10_000);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            T row = reader.read(rs);
+                            if (row != null) {
+                                out.add(row);
+                            }
                         }
                     }
                 }
-            } finally {
-                if (cursor) {
-                    c.rollback();
-                    c.setAutoCommit(true);
-                }
-            }
-            return out;
+                return out;
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot read the replay tables: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.sluice.store;
 
 import dev.sluice.pull.Remainder;
 import dev.sluice.store.internal.CheckpointRows;
+import dev.sluice.store.internal.Dialect;
 import dev.sluice.time.TimeRange;
 import java.sql.Connection;
 import java.sql.ResultSet;

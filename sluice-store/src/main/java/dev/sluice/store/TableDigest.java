@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.store.internal.Dialect;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,24 +53,18 @@ public final class TableDigest {
                 throw new StoreException("cannot digest " + namespace + "." + stream + ": table " + table
                         + " does not exist");
             }
-            // Off auto-commit, pgjdbc streams the result with a cursor instead of loading it whole. SQLite streams
-            // anyway, and there a transaction (immediate, see Database) would take the write lock for the scan.
-            boolean cursor = dialect.kind() == DatabaseUrl.Kind.POSTGRESQL;
-            c.setAutoCommit(!cursor);
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table)) {
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getString(1));
+            List<String> ids = dialect.streaming(c, () -> {
+                List<String> out = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table)) {
+                    ps.setFetchSize(10_000);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
                     }
                 }
-            } finally {
-                if (cursor) {
-                    c.rollback();
-                    c.setAutoCommit(true);
-                }
-            }
+                return out;
+            });
             return of(ids);
         } catch (SQLException e) {
             throw new StoreException("cannot digest table " + table + ": " + e.getMessage(), e);

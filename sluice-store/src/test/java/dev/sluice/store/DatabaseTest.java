@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.store.DatabaseUrl.Kind;
+import dev.sluice.store.internal.Dialects;
 import dev.sluice.store.internal.Migrations;
 import dev.sluice.store.testing.TestDatabases;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class DatabaseTest {
     void migrationsApplyOnceAndOpeningAgainChangesNothing(Kind kind) throws Exception {
         DatabaseUrl url = TestDatabases.fresh(kind, dir);
         try (Database db = Database.open(url)) {
-            assertThat(db.dialect().kind()).isEqualTo(kind);
+            assertThat(db.dialect()).isSameAs(Dialects.of(kind));
             assertThat(db.url()).isEqualTo(url);
             assertThat(versions(db)).isEqualTo(allVersions());
         }

@@ -13,6 +13,7 @@ import dev.sluice.ingest.IndexRanges.Range;
 import dev.sluice.ingest.ItemRecord;
 import dev.sluice.store.DatabaseUrl.Kind;
 import dev.sluice.store.testing.FixedClock;
+import dev.sluice.store.internal.SqliteItemInsert;
 import dev.sluice.store.testing.TestDatabases;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -118,7 +119,7 @@ class JdbcBatchStoreTest {
     void writeSpanningSeveralChunksStoresEveryItemInOneCall(Kind kind) {
         try (Database db = open(kind)) {
             var store = new JdbcBatchStore(db, clock);
-            int n = JdbcBatchStore.CHUNK * 2 + 7;
+            int n = SqliteItemInsert.CHUNK * 2 + 7;
             String id = store.create("key_1", n, null, null).batch().id();
             List<ItemRecord> items = new ArrayList<>();
             for (int i = n - 1; i >= 0; i--) {

@@ -324,7 +324,7 @@ class JdbcReplaySinkTest {
 
     /** How many of the replay tables exist. */
     private static int tableCount(Database db) throws Exception {
-        String sql = db.dialect().kind() == Kind.POSTGRESQL
+        String sql = db.url().kind() == Kind.POSTGRESQL
                 ? "SELECT count(*) FROM pg_tables WHERE tablename IN ('records', 'record_tombstones', 'identities',"
                         + " 'accounts', 'replay_checkpoints')"
                 : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('records', 'record_tombstones',"

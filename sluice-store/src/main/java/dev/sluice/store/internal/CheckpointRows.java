@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.pull.Checkpoint;
 import dev.sluice.pull.Remainder;
-import dev.sluice.store.Dialect;
 import dev.sluice.time.TimeRange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

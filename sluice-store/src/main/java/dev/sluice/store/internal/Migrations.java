@@ -1,6 +1,5 @@
 package dev.sluice.store.internal;
 
-import dev.sluice.store.Dialect;
 import dev.sluice.store.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

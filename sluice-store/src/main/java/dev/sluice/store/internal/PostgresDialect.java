@@ -1,7 +1,8 @@
 package dev.sluice.store.internal;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.store.DatabaseUrl;
-import dev.sluice.store.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,23 +12,50 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * PostgreSQL: a stream's table is {@code "<namespace>"."<stream>"} in a schema created on demand; JSON is
- * {@code jsonb} (so malformed JSON is rejected by the database); instants are {@code timestamptz}.
+ * {@code jsonb} (so malformed JSON is rejected by the database); instants are {@code timestamptz}; keys compared as
+ * bytes are {@code COLLATE "C"}. A pool of up to the caller's cap; batch items go in by {@code COPY}, replay batches
+ * by {@code unnest}.
  */
-public final class PostgresDialect implements Dialect {
-    public static final PostgresDialect INSTANCE = new PostgresDialect();
+final class PostgresDialect implements Dialect {
+    static final PostgresDialect INSTANCE = new PostgresDialect();
 
     /** Advisory lock key serialising Sluice DDL and migrations within one database ("sluice" in ASCII). */
     static final long DDL_LOCK_KEY = 0x736c_7569_6365L;
+
+    private final ItemInsert itemInsert = new PostgresItemInsert(this);
 
     private PostgresDialect() {
     }
 
     @Override
-    public DatabaseUrl.Kind kind() {
-        return DatabaseUrl.Kind.POSTGRESQL;
+    public void configurePool(HikariConfig config, DatabaseUrl url, int maxConnections) {
+        config.setMaximumPoolSize(maxConnections);
+        // NOTE: the replay governor's canary counts lock waiters other than Sluice's own by this name
+        config.addDataSourceProperty("ApplicationName", "sluice");
+        config.setMinimumIdle(1);
+    }
+
+    @Override
+    public void prepare(HikariDataSource pool, DatabaseUrl url) {
+    }
+
+    @Override
+    public Properties soloConnection(DatabaseUrl url, String applicationName, int timeoutSeconds) {
+        Properties props = new Properties();
+        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("connectTimeout", String.valueOf(timeoutSeconds));
+        return props;
+    }
+
+    @Override
+    public Optional<String> lockWaitersQuery(String ownPrefix) {
+        return Optional.of("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND datname = current_database()"
+                + " AND coalesce(application_name, '') NOT LIKE '" + ownPrefix + "%'");
     }
 
     @Override
@@ -54,8 +82,13 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public boolean tableExists(Connection c, String namespace, String stream) throws SQLException {
+        return tableExists(c, tableName(namespace, stream));
+    }
+
+    @Override
+    public boolean tableExists(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, tableName(namespace, stream));
+            ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
@@ -84,6 +117,11 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String byteOrderedTextType() {
+        return "TEXT COLLATE \"C\"";
+    }
+
+    @Override
     public void bindInstant(PreparedStatement ps, int index, long epochMillis) throws SQLException {
         ps.setObject(index, OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
     }
@@ -101,5 +139,26 @@ public final class PostgresDialect implements Dialect {
     @Override
     public Optional<String> ddlLock() {
         return Optional.of("SELECT pg_advisory_xact_lock(" + DDL_LOCK_KEY + ")");
+    }
+
+    @Override
+    public <T> T streaming(Connection c, SqlWork<T> scan) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            return scan.run();
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+    }
+
+    @Override
+    public ItemInsert itemInsert() {
+        return itemInsert;
+    }
+
+    @Override
+    public ReplayStatements replayStatements() {
+        return new PostgresReplayStatements();
     }
 }

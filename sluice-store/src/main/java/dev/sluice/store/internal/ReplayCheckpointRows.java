@@ -1,6 +1,5 @@
 package dev.sluice.store.internal;
 
-import dev.sluice.store.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,10 +1,6 @@
 package dev.sluice.store.internal;
 
-import dev.sluice.store.DatabaseUrl;
-import dev.sluice.store.Dialect;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -29,7 +25,7 @@ public final class ReplaySchema {
 
     /** DDL creating every replay table that is missing; run it under the dialect's DDL lock. */
     public static List<String> create(Dialect d) {
-        String key = d.kind() == DatabaseUrl.Kind.POSTGRESQL ? "TEXT COLLATE \"C\"" : "TEXT";
+        String key = d.byteOrderedTextType();
         return List.of(
                 "CREATE TABLE IF NOT EXISTS " + RECORDS + " (did " + key + " NOT NULL, collection " + key
                         + " NOT NULL, rkey " + key + " NOT NULL, cid TEXT, rev " + key + " NOT NULL, record "
@@ -49,15 +45,6 @@ public final class ReplaySchema {
 
     /** Whether the replay's tables exist (they are created together, so one stands for all). */
     public static boolean exists(Connection c, Dialect d) throws SQLException {
-        String sql = d.kind() == DatabaseUrl.Kind.POSTGRESQL
-                ? "SELECT to_regclass(?) IS NOT NULL"
-                : "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, CHECKPOINTS);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        return d.tableExists(c, CHECKPOINTS);
     }
 }

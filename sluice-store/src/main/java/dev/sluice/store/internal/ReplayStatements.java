@@ -1,14 +1,13 @@
 package dev.sluice.store.internal;
 
 import dev.sluice.replay.Event;
-import dev.sluice.store.DatabaseUrl;
-import dev.sluice.store.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
 /**
- * The SQL that applies a {@link ReplayBatch} inside the caller's transaction, one implementation per database.
+ * The SQL that applies a {@link ReplayBatch} inside the caller's transaction, one implementation per database
+ * ({@link Dialect#replayStatements}).
  * Each method takes one list of a batch (distinct keys, in key order) and returns how many of its events changed
  * stored state; the rest were not newer than what is stored.
  *
@@ -17,11 +16,6 @@ import java.util.List;
  * holds the greatest delete rev written to it.
  */
 public interface ReplayStatements {
-    static ReplayStatements of(Dialect dialect) {
-        return dialect.kind() == DatabaseUrl.Kind.POSTGRESQL ? new PostgresReplayStatements()
-                : new SqliteReplayStatements();
-    }
-
     /** Runs first in every apply transaction, before the statements below. */
     void begin(Connection c) throws SQLException;
 

@@ -1,30 +1,114 @@
 package dev.sluice.store.internal;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.store.DatabaseUrl;
-import dev.sluice.store.Dialect;
+import dev.sluice.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * SQLite: one file, no schemas, so a stream's table is {@code "<namespace>_<stream>"}. JSON is stored as the text
- * received; instants as epoch milliseconds.
+ * received; instants as epoch milliseconds; {@code TEXT} already compares as bytes ({@code BINARY}).
+ *
+ * <p>A pool of one connection — SQLite has one writer at a time, and one connection avoids {@code SQLITE_BUSY}
+ * between our own threads — with WAL journaling, {@code synchronous=NORMAL}, a 10 s busy timeout, foreign keys on,
+ * and immediate transactions (the write lock is taken at {@code BEGIN}, so a transaction never fails half-way
+ * upgrading a read lock).
  *
  * <p>NOTE: {@code ("a_b", "c")} and {@code ("a", "b_c")} map to the same table; namespaces are expected to be
  * few and fixed (one per source), so this is accepted rather than escaped.
  */
-public final class SqliteDialect implements Dialect {
-    public static final SqliteDialect INSTANCE = new SqliteDialect();
+final class SqliteDialect implements Dialect {
+    static final SqliteDialect INSTANCE = new SqliteDialect();
+    private static final Duration WAL_SWITCH_PATIENCE = Duration.ofSeconds(10);
+
+    private final ItemInsert itemInsert = new SqliteItemInsert(this);
 
     private SqliteDialect() {
     }
 
     @Override
-    public DatabaseUrl.Kind kind() {
-        return DatabaseUrl.Kind.SQLITE;
+    public void configurePool(HikariConfig config, DatabaseUrl url, int maxConnections) {
+        Path file = url.file().orElseThrow();
+        try {
+            Path parent = file.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot create the directory of " + url + ": " + e, e);
+        }
+        config.setMaximumPoolSize(1);
+        // NOTE: journal_mode=WAL is not set here: sqlite-jdbc applies it with the connection's pragmas,
+        // where switching the file to WAL needs a lock before busy_timeout is in force, so two processes
+        // opening one fresh file at once failed with SQLITE_BUSY. It is switched in prepare instead.
+        config.addDataSourceProperty("synchronous", "NORMAL");
+        config.addDataSourceProperty("busy_timeout", "10000");
+        config.addDataSourceProperty("foreign_keys", "true");
+        config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    }
+
+    /**
+     * Switches the file to WAL (persistent in the file) on an open connection. Changing the journal mode takes an
+     * exclusive lock for which SQLite does not always call the busy handler, so a concurrent opener can get
+     * {@code SQLITE_BUSY} at once; it is retried here for as long as the busy timeout would have waited.
+     */
+    @Override
+    public void prepare(HikariDataSource pool, DatabaseUrl url) {
+        long deadline = System.nanoTime() + WAL_SWITCH_PATIENCE.toNanos();
+        long backoffMillis = 5;
+        while (true) {
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+                    if (rs.next() && "wal".equalsIgnoreCase(rs.getString(1))) {
+                        return;
+                    }
+                }
+                st.execute("PRAGMA journal_mode=WAL");
+                return;
+            } catch (SQLException e) {
+                boolean busy = e.getMessage() != null && e.getMessage().contains("SQLITE_BUSY");
+                if (!busy || System.nanoTime() > deadline) {
+                    throw new StoreException("cannot switch " + url + " to WAL journaling: " + e.getMessage(), e);
+                }
+            }
+            try {
+                Thread.sleep(backoffMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while switching " + url + " to WAL journaling", e);
+            }
+            backoffMillis = Math.min(backoffMillis * 2, 200);
+        }
+    }
+
+    @Override
+    public Properties soloConnection(DatabaseUrl url, String applicationName, int timeoutSeconds)
+            throws SQLException {
+        Path file = url.file().orElseThrow();
+        if (!Files.exists(file)) {
+            // Connecting would create an empty database, not open the one the caller means.
+            throw new SQLException("no SQLite database at " + file);
+        }
+        Properties props = new Properties();
+        props.setProperty("busy_timeout", String.valueOf(timeoutSeconds * 1000));
+        return props;
+    }
+
+    @Override
+    public Optional<String> lockWaitersQuery(String ownPrefix) {
+        return Optional.empty();
     }
 
     private static String bareName(String namespace, String stream) {
@@ -48,9 +132,14 @@ public final class SqliteDialect implements Dialect {
 
     @Override
     public boolean tableExists(Connection c, String namespace, String stream) throws SQLException {
+        return tableExists(c, bareName(namespace, stream));
+    }
+
+    @Override
+    public boolean tableExists(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")) {
-            ps.setString(1, bareName(namespace, stream));
+            ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -78,6 +167,11 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String byteOrderedTextType() {
+        return "TEXT";
+    }
+
+    @Override
     public void bindInstant(PreparedStatement ps, int index, long epochMillis) throws SQLException {
         ps.setLong(index, epochMillis);
     }
@@ -95,5 +189,21 @@ public final class SqliteDialect implements Dialect {
     @Override
     public Optional<String> ddlLock() {
         return Optional.empty();
+    }
+
+    @Override
+    public <T> T streaming(Connection c, SqlWork<T> scan) throws SQLException {
+        c.setAutoCommit(true);
+        return scan.run();
+    }
+
+    @Override
+    public ItemInsert itemInsert() {
+        return itemInsert;
+    }
+
+    @Override
+    public ReplayStatements replayStatements() {
+        return new SqliteReplayStatements();
     }
 }

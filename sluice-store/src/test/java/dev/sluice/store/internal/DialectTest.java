@@ -1,15 +1,16 @@
-package dev.sluice.store;
+package dev.sluice.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.store.DatabaseUrl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DialectTest {
-    private static final Dialect SQLITE = Dialect.of(DatabaseUrl.Kind.SQLITE);
-    private static final Dialect POSTGRES = Dialect.of(DatabaseUrl.Kind.POSTGRESQL);
+    private static final Dialect SQLITE = Dialects.of(DatabaseUrl.Kind.SQLITE);
+    private static final Dialect POSTGRES = Dialects.of(DatabaseUrl.Kind.POSTGRESQL);
 
     @Test
     void tableNames() {
@@ -23,6 +24,19 @@ class DialectTest {
         assertThat(SQLITE.jsonBind()).isEqualTo("?");
         assertThat(POSTGRES.jsonType()).isEqualTo("jsonb");
         assertThat(POSTGRES.jsonBind()).isEqualTo("?::jsonb");
+    }
+
+    @Test
+    void keysCompareAsBytesOnBoth() {
+        assertThat(SQLITE.byteOrderedTextType()).isEqualTo("TEXT");
+        assertThat(POSTGRES.byteOrderedTextType()).isEqualTo("TEXT COLLATE \"C\"");
+    }
+
+    @Test
+    void onlyPostgresCountsLockWaitersLeavingOutSluicesOwnSessions() {
+        assertThat(SQLITE.lockWaitersQuery("sluice")).isEmpty();
+        assertThat(POSTGRES.lockWaitersQuery("sluice").orElseThrow())
+                .contains("wait_event_type = 'Lock'").contains("NOT LIKE 'sluice%'");
     }
 
     @Test

@@ -1,31 +1,28 @@
-package dev.sluice.store;
+package dev.sluice.store.internal;
 
-import dev.sluice.store.internal.PostgresDialect;
-import dev.sluice.store.internal.SqliteDialect;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.sluice.store.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
- * The one place where SQLite and PostgreSQL differ for Sluice: where a stream's table lives, how JSON and instants
- * are stored and bound, and how to serialise DDL between processes. Everything else is plain SQL both accept.
+ * The one place where SQLite and PostgreSQL differ for Sluice: how a pool connects, where a stream's table lives,
+ * how JSON, instants and byte-ordered keys are stored and bound, how a scan streams, how to serialise DDL between
+ * processes, and the statements that are fastest on each ({@link #itemInsert}, {@link #replayStatements}).
+ * Everything else is plain SQL both accept. Code outside the dialects never asks which database it is on.
  *
  * <p>Namespace and stream names become SQL identifiers, so every method that takes one checks it against
  * {@code [a-z][a-z0-9_]{0,62}} first.
  */
 public interface Dialect {
     Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
-
-    static Dialect of(DatabaseUrl.Kind kind) {
-        return switch (kind) {
-            case SQLITE -> SqliteDialect.INSTANCE;
-            case POSTGRESQL -> PostgresDialect.INSTANCE;
-        };
-    }
 
     /**
      * Returns {@code name} if it is a safe identifier part.
@@ -41,7 +38,33 @@ public interface Dialect {
         return name;
     }
 
-    DatabaseUrl.Kind kind();
+    /**
+     * Sets the pool's size and connection settings for {@code url} (whose URL and credentials are set already).
+     *
+     * @param maxConnections the caller's cap; a database with one writer may use fewer
+     * @throws RuntimeException (a {@code StoreException}) if a place the database needs cannot be made (an SQLite
+     *         file's directory)
+     */
+    void configurePool(HikariConfig config, DatabaseUrl url, int maxConnections);
+
+    /** Runs once on a new pool, before migrations: settings kept in the database itself (SQLite's WAL journal). */
+    void prepare(HikariDataSource pool, DatabaseUrl url);
+
+    /**
+     * Connection properties (besides user and password) for a connection of its own, outside every pool, such as
+     * the replay canary's: named {@code applicationName} where the database shows names to other sessions, waiting
+     * at most {@code timeoutSeconds} to connect or for a lock.
+     *
+     * @throws SQLException if connecting would create the database rather than open it (an SQLite file not there)
+     */
+    Properties soloConnection(DatabaseUrl url, String applicationName, int timeoutSeconds) throws SQLException;
+
+    /**
+     * A query counting the other sessions of this database that wait on a lock, leaving out its own session and
+     * those whose application name starts with {@code ownPrefix}; empty where the database cannot tell (SQLite:
+     * readers do not queue behind the writer under WAL).
+     */
+    Optional<String> lockWaitersQuery(String ownPrefix);
 
     /** The quoted, possibly schema-qualified name of the table holding {@code namespace.stream}. */
     String tableName(String namespace, String stream);
@@ -51,6 +74,9 @@ public interface Dialect {
 
     /** Whether the table of {@code namespace.stream} exists. */
     boolean tableExists(Connection c, String namespace, String stream) throws SQLException;
+
+    /** Whether the table {@code table} (a plain name, in the default schema) exists. */
+    boolean tableExists(Connection c, String table) throws SQLException;
 
     /** Column type of JSON documents. */
     String jsonType();
@@ -63,6 +89,12 @@ public interface Dialect {
 
     /** Column type of a flag. */
     String booleanType();
+
+    /**
+     * Column type of text compared as UTF-8 bytes (keys, and revs that compare as the bytes do), whatever the
+     * database's locale.
+     */
+    String byteOrderedTextType();
 
     void bindInstant(PreparedStatement ps, int index, long epochMillis) throws SQLException;
 
@@ -80,6 +112,26 @@ public interface Dialect {
      * Empty where the database already serialises writers (SQLite, with immediate transactions).
      */
     Optional<String> ddlLock();
+
+    /** Work on a connection that may throw {@link SQLException}. */
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code scan} on {@code c} so that the result sets it reads stream from the database instead of being
+     * loaded whole (with a fetch size set): PostgreSQL's driver uses a cursor only inside a transaction, which is
+     * opened and rolled back around {@code scan}; SQLite streams anyway, and there a transaction (immediate) would take
+     * the write lock for the scan, so {@code scan} runs in auto-commit.
+     * {@code c} is in auto-commit afterwards.
+     */
+    <T> T streaming(Connection c, SqlWork<T> scan) throws SQLException;
+
+    /** How a group of batch items is inserted, each index at most once. */
+    ItemInsert itemInsert();
+
+    /** The statements that apply a replay batch; one set per sink (it may cache statement text). */
+    ReplayStatements replayStatements();
 
     /**
      * A multi-row upsert of {@code rows} records {@code (id, created, version, data, synced_at)} into the table of
