@@ -1,18 +1,22 @@
 package dev.sluice.cli.sim;
 
+import dev.sluice.cli.Converters;
 import dev.sluice.sim.stripe.StripeSimConfig;
 import dev.sluice.sim.stripe.StripeSimulator;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sluice sim stripe}: a Stripe-compatible list API on a local port, until Ctrl-C. */
+/** {@code sluice sim stripe}: a Stripe-compatible API on a local port, until Ctrl-C. */
 @Command(name = "stripe", mixinStandardHelpOptions = true,
-        description = {"Serve a Stripe-compatible list API (GET /v1/account, GET /v1/<resource>) with Stripe's "
-                + "paging, errors and rate limit, plus /_sim/stats, /_sim/digest and /_sim/reset-stats."})
+        description = {"Serve a Stripe-compatible API (accounts, lists, retrieves, invoice lines, events, webhooks) "
+                + "with Stripe's paging, errors and rate limit, and objects that change while it runs; plus "
+                + "/_sim/stats, /_sim/digest, /_sim/objects, /_sim/deleted, /_sim/changes, /_sim/change and "
+                + "/_sim/reset-stats."})
 public final class SimStripeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "12111", description = "Port on 127.0.0.1 (0 picks one). Default: ${DEFAULT-VALUE}.")
     int port;
@@ -68,12 +72,35 @@ public final class SimStripeCommand implements Callable<Integer> {
     @Option(names = "--create-rate", defaultValue = "0", description = "New objects per second per resource while running.")
     double createRate;
 
+    @Option(names = "--update-rate", defaultValue = "0", description = "Updates per second per resource while running.")
+    double updateRate;
+
+    @Option(names = "--delete-rate", defaultValue = "0",
+            description = "Deletions per second per resource while running (subscriptions are canceled; charges, "
+                    + "payment intents and refunds never deleted; invoices only as drafts).")
+    double deleteRate;
+
+    @Option(names = "--changes-for", converter = Converters.DurationConverter.class,
+            description = "Creations, updates and deletions stop this long after the start (e.g. 30s). Default: never.")
+    Duration changesFor;
+
+    @Option(names = "--events-retention", converter = Converters.DurationConverter.class, defaultValue = "30d",
+            description = "How long /v1/events keeps an event. Default: ${DEFAULT-VALUE}.")
+    Duration eventsRetention;
+
+    @Option(names = "--invoice-lines", description = "Line counts invoices draw from, e.g. 0,10,11,250. Default: 1 to 3.")
+    String invoiceLines;
+
     @Override
     public Integer call() throws Exception {
         StripeSimConfig.Builder b = StripeSimConfig.builder().port(port).objects(objects).profile(profile).seed(seed)
                 .resources(resources).rps(rps).latencyMs(latencyMs).latencyJitterMs(jitterMs).errorRate(errorRate)
                 .throttleRate(throttleRate).hangRate(hangRate).hangMs(hangMs).truncateRate(truncateRate)
-                .createRate(createRate);
+                .createRate(createRate).updateRate(updateRate).deleteRate(deleteRate).changesFor(changesFor)
+                .eventsRetention(eventsRetention);
+        if (invoiceLines != null) {
+            b.invoiceLines(invoiceLines);
+        }
         if (burst != null) {
             b.burst(burst);
         }

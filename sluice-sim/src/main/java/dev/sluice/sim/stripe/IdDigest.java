@@ -29,7 +29,7 @@ public final class IdDigest {
         return new Digest(sorted.size(), HexFormat.of().formatHex(sha.digest()));
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

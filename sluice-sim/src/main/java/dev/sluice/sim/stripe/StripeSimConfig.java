@@ -1,7 +1,9 @@
 package dev.sluice.sim.stripe;
 
 import dev.sluice.sim.stripe.internal.ResourceKind;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything a {@link StripeSimulator} run is made of: where it listens, what data it holds, how fast it lets callers
+ * (Over 400 lines: one checked builder method per command-line flag, kept in one place so the CLI and tests build a
+ * run the same way.)
+ *
+ * <p>Everything a {@link StripeSimulator} run is made of: where it listens, what data it holds, how fast it lets callers
  * go and which faults it injects. Immutable; build one with {@link #builder()}. Every setter checks its argument and
  * names the command-line flag in its message, so the CLI can pass the message straight to the user.
  *
@@ -23,6 +28,10 @@ import java.util.Set;
  * requests that passed authentication and the rate limit; they exclude each other, so their sum is at most 1.
  * The dice are a {@link java.util.Random} seeded from {@code seed}: a sequential client sees the same faults on every
  * run.
+ *
+ * <p>Changes ({@code createRate}, {@code updateRate}, {@code deleteRate}) are per second, per account and per data
+ * resource, and stop {@code changesFor} after the start (null: never). Each is announced by an event, kept
+ * {@code eventsRetention}, and posted to {@code webhookUrl} when one is set.
  *
  * @param port            TCP port, 0 for an ephemeral one
  * @param bindAddress     address to listen on
@@ -44,6 +53,17 @@ import java.util.Set;
  * @param truncateRate    fraction of 200 list responses cut in half
  * @param createRate      new objects per second per data resource while running, created at the wall-clock second
  * @param apiKeys         accepted keys; empty accepts any key that starts with {@code sk_}
+ * @param updateRate      updates per second per data resource while running
+ * @param deleteRate      deletions (cancellations, for subscriptions) per second per data resource while running
+ * @param changesFor      how long creations, updates and deletions go on after the start; null for ever
+ * @param eventsRetention how long {@code /v1/events} keeps an event (Stripe: 30 days)
+ * @param invoiceLines    line counts an invoice draws from; empty for the default of 1 to 3
+ * @param webhookUrl      where every event is posted, signed; null for no webhooks
+ * @param webhookSecret   the endpoint's signing secret ({@code whsec_…}); set exactly when {@code webhookUrl} is
+ * @param webhookDuplicateRate fraction of events delivered twice
+ * @param webhookShuffleMs each delivery waits a random 0..this many ms, so deliveries arrive out of order
+ * @param accounts        connected accounts besides the platform, each with its own data and events
+ * @param rateScope       one token bucket per API key, or per account
  */
 public record StripeSimConfig(
         int port,
@@ -65,16 +85,33 @@ public record StripeSimConfig(
         long hangMs,
         double truncateRate,
         double createRate,
-        Set<String> apiKeys) {
+        Set<String> apiKeys,
+        double updateRate,
+        double deleteRate,
+        Duration changesFor,
+        Duration eventsRetention,
+        List<Integer> invoiceLines,
+        URI webhookUrl,
+        String webhookSecret,
+        double webhookDuplicateRate,
+        long webhookShuffleMs,
+        int accounts,
+        RateScope rateScope) {
 
     public static final int DEFAULT_ACCOUNT_AGE_DAYS = 3 * 365;
     public static final int SPARSE_OLD_ACCOUNT_AGE_DAYS = 10 * 365;
+    public static final Duration DEFAULT_EVENTS_RETENTION = Duration.ofDays(30);
+    public static final int MAX_ACCOUNTS = 1_000;
+    public static final int MAX_INVOICE_LINES = 10_000;
 
     public StripeSimConfig {
         resources = List.copyOf(resources);
         apiKeys = Set.copyOf(apiKeys);
+        invoiceLines = List.copyOf(invoiceLines);
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(eventsRetention, "eventsRetention");
+        Objects.requireNonNull(rateScope, "rateScope");
     }
 
     public static Builder builder() {
@@ -104,6 +141,17 @@ public record StripeSimConfig(
         b.truncateRate = truncateRate;
         b.createRate = createRate;
         b.apiKeys = new LinkedHashSet<>(apiKeys);
+        b.updateRate = updateRate;
+        b.deleteRate = deleteRate;
+        b.changesFor = changesFor;
+        b.eventsRetention = eventsRetention;
+        b.invoiceLines = new ArrayList<>(invoiceLines);
+        b.webhookUrl = webhookUrl;
+        b.webhookSecret = webhookSecret;
+        b.webhookDuplicateRate = webhookDuplicateRate;
+        b.webhookShuffleMs = webhookShuffleMs;
+        b.accounts = accounts;
+        b.rateScope = rateScope;
         return b;
     }
 
@@ -115,6 +163,11 @@ public record StripeSimConfig(
     /** Epoch second the account was created, before any dataset widens it (see {@link StripeSimulator}). */
     public long accountCreated() {
         return now - accountAgeDays * 86_400L;
+    }
+
+    /** The webhook endpoint, if events are posted. */
+    public Optional<URI> webhook() {
+        return Optional.ofNullable(webhookUrl);
     }
 
     public static final class Builder {
@@ -138,6 +191,17 @@ public record StripeSimConfig(
         private double truncateRate = 0;
         private double createRate = 0;
         private Set<String> apiKeys = new LinkedHashSet<>();
+        private double updateRate = 0;
+        private double deleteRate = 0;
+        private Duration changesFor;
+        private Duration eventsRetention = DEFAULT_EVENTS_RETENTION;
+        private List<Integer> invoiceLines = new ArrayList<>();
+        private URI webhookUrl;
+        private String webhookSecret;
+        private double webhookDuplicateRate = 0;
+        private long webhookShuffleMs = 0;
+        private int accounts = 0;
+        private RateScope rateScope = RateScope.KEY;
 
         private Builder() {
         }
@@ -261,9 +325,7 @@ public record StripeSimConfig(
         }
 
         public Builder createRate(double perSecond) {
-            check(perSecond >= 0 && Double.isFinite(perSecond),
-                    "--create-rate must be >= 0 and finite, was " + num(perSecond));
-            this.createRate = perSecond;
+            this.createRate = rate("--create-rate", perSecond);
             return this;
         }
 
@@ -273,6 +335,92 @@ public record StripeSimConfig(
                 check(k != null && !k.isBlank(), "--api-keys must not hold blank keys");
             }
             this.apiKeys = new LinkedHashSet<>(keys);
+            return this;
+        }
+
+        public Builder updateRate(double perSecond) {
+            this.updateRate = rate("--update-rate", perSecond);
+            return this;
+        }
+
+        public Builder deleteRate(double perSecond) {
+            this.deleteRate = rate("--delete-rate", perSecond);
+            return this;
+        }
+
+        /** How long changes go on after the start; null for as long as the simulator runs. */
+        public Builder changesFor(Duration d) {
+            check(d == null || d.compareTo(Duration.ZERO) >= 0, "--changes-for must be >= 0, was " + d);
+            this.changesFor = d;
+            return this;
+        }
+
+        public Builder eventsRetention(Duration d) {
+            check(d != null && d.compareTo(Duration.ofSeconds(1)) >= 0,
+                    "--events-retention must be at least 1s, was " + d);
+            this.eventsRetention = d;
+            return this;
+        }
+
+        /** Line counts an invoice draws from, e.g. {@code [0, 10, 11, 250]}; empty for the default (1 to 3). */
+        public Builder invoiceLines(List<Integer> counts) {
+            check(counts != null, "--invoice-lines must not be null");
+            for (Integer n : counts) {
+                check(n != null && n >= 0 && n <= MAX_INVOICE_LINES,
+                        "--invoice-lines values must be in 0.." + MAX_INVOICE_LINES + ", was " + n);
+            }
+            this.invoiceLines = new ArrayList<>(counts);
+            return this;
+        }
+
+        /** Comma-separated, as on the command line: {@code 0,10,11,250}. */
+        public Builder invoiceLines(String csv) {
+            check(csv != null && !csv.isBlank(), "--invoice-lines must name at least one count");
+            List<Integer> counts = new ArrayList<>();
+            for (String part : csv.split(",")) {
+                try {
+                    counts.add(Integer.parseInt(part.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--invoice-lines must be integers like 0,10,11,250, was " + csv);
+                }
+            }
+            return invoiceLines(counts);
+        }
+
+        /** Posts every event to {@code url}, signed with {@code secret}; null and null for no webhooks. */
+        public Builder webhook(URI url, String secret) {
+            check((url == null) == (secret == null || secret.isEmpty()),
+                    "--webhook-url and --webhook-secret go together");
+            if (url != null) {
+                check(("http".equals(url.getScheme()) || "https".equals(url.getScheme())) && url.getHost() != null,
+                        "--webhook-url must be an http(s) URL, was " + url);
+            }
+            this.webhookUrl = url;
+            this.webhookSecret = url == null ? null : secret;
+            return this;
+        }
+
+        public Builder webhookDuplicateRate(double rate) {
+            this.webhookDuplicateRate = fraction("--webhook-duplicate-rate", rate);
+            return this;
+        }
+
+        public Builder webhookShuffleMs(long ms) {
+            check(ms >= 0, "--webhook-shuffle-ms must be >= 0, was " + ms);
+            this.webhookShuffleMs = ms;
+            return this;
+        }
+
+        public Builder accounts(int connected) {
+            check(connected >= 0 && connected <= MAX_ACCOUNTS,
+                    "--accounts must be in 0.." + MAX_ACCOUNTS + ", was " + connected);
+            this.accounts = connected;
+            return this;
+        }
+
+        public Builder rateScope(RateScope scope) {
+            check(scope != null, "--rate-scope must be key or account");
+            this.rateScope = scope;
             return this;
         }
 
@@ -287,7 +435,13 @@ public record StripeSimConfig(
             long end = now != null ? now : Instant.now().getEpochSecond();
             return new StripeSimConfig(port, bindAddress, seed, objects, profile, resources, dataset, end, age, rps,
                     capacity, latencyMs, latencyJitterMs, errorRate, throttleRate, hangRate, hangMs, truncateRate,
-                    createRate, apiKeys);
+                    createRate, apiKeys, updateRate, deleteRate, changesFor, eventsRetention, invoiceLines, webhookUrl,
+                    webhookSecret, webhookDuplicateRate, webhookShuffleMs, accounts, rateScope);
+        }
+
+        private static double rate(String flag, double perSecond) {
+            check(perSecond >= 0 && Double.isFinite(perSecond), flag + " must be >= 0 and finite, was " + num(perSecond));
+            return perSecond;
         }
 
         private static double fraction(String flag, double rate) {

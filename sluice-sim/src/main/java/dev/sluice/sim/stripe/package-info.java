@@ -1,14 +1,19 @@
 /**
- * A Stripe-compatible list API simulator: {@link dev.sluice.sim.stripe.StripeSimulator}, configured by
- * {@link dev.sluice.sim.stripe.StripeSimConfig}.
+ * A Stripe-compatible API simulator whose objects change: {@link dev.sluice.sim.stripe.StripeSimulator}, configured
+ * by {@link dev.sluice.sim.stripe.StripeSimConfig}.
  *
  * <h2>HTTP surface</h2>
  * <ul>
  *   <li>{@code GET /v1/account}; {@code GET /v1/{customers|charges|invoices|payment_intents|subscriptions|products|
  *       prices|refunds}} with {@code limit}, {@code starting_after}, {@code ending_before} and
- *       {@code created[gt|gte|lt|lte]} / {@code created}. Bearer auth (or Basic with the key as user name).</li>
- *   <li>Order {@code created DESC, id DESC}; {@code has_more} is exact.</li>
- *   <li>{@code /_sim/stats}, {@code /_sim/digest}, {@code POST /_sim/reset-stats}: no auth, not counted.</li>
+ *       {@code created[gt|gte|lt|lte]} / {@code created} (subscriptions {@code status}, invoices {@code status},
+ *       products and prices {@code active}). Bearer auth (or Basic with the key as user name).</li>
+ *   <li>Order {@code created DESC, id DESC}; {@code has_more} is exact; deleted objects are not listed, canceled
+ *       subscriptions only with {@code status=all|canceled|ended}.</li>
+ *   <li>{@code GET /v1/<resource>/<id>}; {@code GET /v1/invoices/<id>/lines}; {@code GET /v1/events} and
+ *       {@code /v1/events/<id>}.</li>
+ *   <li>{@code /_sim/stats}, {@code /_sim/digest}, {@code /_sim/objects}, {@code /_sim/deleted},
+ *       {@code /_sim/changes}, {@code POST /_sim/change}, {@code POST /_sim/reset-stats}: no auth, not counted.</li>
  * </ul>
  *
  * <h2>What a java.net.http client sees of the faults</h2>

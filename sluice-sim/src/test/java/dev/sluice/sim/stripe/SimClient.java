@@ -52,9 +52,21 @@ final class SimClient {
     }
 
     Reply get(String pathAndQuery, String authorization) {
+        return get(pathAndQuery, authorization, null);
+    }
+
+    /** A GET acting as a connected account ({@code Stripe-Account}); null for the platform. */
+    Reply getAs(String account, String pathAndQuery) {
+        return get(pathAndQuery, "Bearer " + KEY, account);
+    }
+
+    Reply get(String pathAndQuery, String authorization, String stripeAccount) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(Duration.ofSeconds(10));
         if (authorization != null) {
             b.header("Authorization", authorization);
+        }
+        if (stripeAccount != null) {
+            b.header("Stripe-Account", stripeAccount);
         }
         try {
             return parse(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
@@ -84,12 +96,17 @@ final class SimClient {
 
     /** Pages through {@code /v1/<resource>?<filter>} with starting_after; returns every item in order. */
     List<Item> pageAll(String resource, String filter, int limit) {
+        return pageAll(null, resource, filter, limit);
+    }
+
+    /** As above, acting as {@code account} (null: the platform). */
+    List<Item> pageAll(String account, String resource, String filter, int limit) {
         List<Item> items = new ArrayList<>();
         String after = null;
         while (true) {
             String q = "/v1/" + resource + "?limit=" + limit + (filter.isEmpty() ? "" : "&" + filter)
                     + (after == null ? "" : "&starting_after=" + after);
-            Reply r = get(q);
+            Reply r = getAs(account, q);
             if (r.status() != 200) {
                 throw new AssertionError("status " + r.status() + " for " + q + ": " + r.raw().body());
             }

@@ -2,7 +2,9 @@ package dev.sluice.sim.stripe.internal;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,7 +58,12 @@ public record ListQuery(int limit, String startingAfter, String endingBefore, lo
 
     /** Decodes a raw ({@code %}-encoded) query string; the first value of a repeated name wins. */
     public static Map<String, String> decode(String rawQuery) {
-        Map<String, String> params = new LinkedHashMap<>();
+        return first(decodeAll(rawQuery));
+    }
+
+    /** Decodes a raw query string keeping every value of a repeated name ({@code types[]=a&types[]=b}), in order. */
+    public static Map<String, List<String>> decodeAll(String rawQuery) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return params;
         }
@@ -68,13 +75,20 @@ public record ListQuery(int limit, String startingAfter, String endingBefore, lo
             String name = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
             try {
-                params.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                        URLDecoder.decode(value, StandardCharsets.UTF_8));
+                params.computeIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), n -> new ArrayList<>())
+                        .add(URLDecoder.decode(value, StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
                 throw StripeError.invalidRequest(400, "Invalid query string: " + e.getMessage(), null);
             }
         }
         return params;
+    }
+
+    /** The first value of each name. */
+    public static Map<String, String> first(Map<String, List<String>> params) {
+        Map<String, String> out = new LinkedHashMap<>();
+        params.forEach((name, values) -> out.put(name, values.getFirst()));
+        return out;
     }
 
     private static String value(Map<String, String> params, String name) {

@@ -29,6 +29,13 @@ public final class Population {
     /** {@code objects} split equally over {@code resources}, the remainder to the first. */
     public static Map<ResourceKind, List<Entry>> generate(long seed, Profile profile, int objects,
                                                          List<ResourceKind> resources, long accountCreated, long now) {
+        return generate(seed, profile, objects, resources, accountCreated, now, new HashSet<>());
+    }
+
+    /** As above; {@code taken} holds ids other accounts use (and receives these), so ids are unique across all. */
+    public static Map<ResourceKind, List<Entry>> generate(long seed, Profile profile, int objects,
+                                                         List<ResourceKind> resources, long accountCreated, long now,
+                                                         Set<String> taken) {
         if (now <= accountCreated) {
             throw new IllegalArgumentException("now must be after accountCreated");
         }
@@ -40,13 +47,19 @@ public final class Population {
             int count = share + (i == 0 ? remainder : 0);
             SplittableRandom random = Seeds.random(seed, "created/" + kind.path());
             long[] created = created(seed, profile, count, accountCreated, now, random);
-            out.put(kind, withIds(seed, kind, created));
+            out.put(kind, withIds(seed, kind, created, taken));
         }
         return out;
     }
 
     /** Objects for explicit spans: {@code count} objects uniform in {@code [gte, lt)} per span. */
     public static Map<ResourceKind, List<Entry>> generate(long seed, Map<ResourceKind, List<DatasetFile.Span>> spans) {
+        return generate(seed, spans, new HashSet<>());
+    }
+
+    /** As above, with ids unique against (and added to) {@code taken}. */
+    public static Map<ResourceKind, List<Entry>> generate(long seed, Map<ResourceKind, List<DatasetFile.Span>> spans,
+                                                         Set<String> taken) {
         Map<ResourceKind, List<Entry>> out = new LinkedHashMap<>();
         for (var e : spans.entrySet()) {
             SplittableRandom random = Seeds.random(seed, "created/" + e.getKey().path());
@@ -56,7 +69,7 @@ public final class Population {
             for (DatasetFile.Span span : e.getValue()) {
                 at = uniform(created, at, span.count(), span.gte(), span.lt(), random);
             }
-            out.put(e.getKey(), withIds(seed, e.getKey(), created));
+            out.put(e.getKey(), withIds(seed, e.getKey(), created, taken));
         }
         return out;
     }
@@ -115,18 +128,18 @@ public final class Population {
         return at;
     }
 
-    private static List<Entry> withIds(long seed, ResourceKind kind, long[] created) {
+    private static List<Entry> withIds(long seed, ResourceKind kind, long[] created, Set<String> taken) {
         // Ids come from their own stream and are assigned in created order, so they are independent of it.
         Arrays.sort(created);
         SplittableRandom random = Seeds.random(seed, "ids/" + kind.path());
-        Set<String> taken = new HashSet<>(created.length * 2);
         List<Entry> entries = new ArrayList<>(created.length);
         for (long c : created) {
             String id;
             do {
                 id = Seeds.id(kind.idPrefix(), ID_LENGTH, random);
             } while (!taken.add(id));
-            entries.add(new Entry(id, c));
+            String status = Lifecycle.initialStatus(kind, Seeds.random(seed, "status/" + id));
+            entries.add(new Entry(id, c, Revision.initial(status)));
         }
         return entries;
     }

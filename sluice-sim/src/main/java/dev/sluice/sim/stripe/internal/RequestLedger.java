@@ -2,6 +2,7 @@ package dev.sluice.sim.stripe.internal;
 
 import dev.sluice.sim.stripe.ServedRequest;
 import dev.sluice.sim.stripe.Stats;
+import dev.sluice.sim.stripe.WebhookStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class RequestLedger {
     private int arrivalCount;
     private final Map<Integer, Long> byStatus = new TreeMap<>();
     private long emptyPages;
+    private final Map<String, Long> byAccount = new TreeMap<>();
     private final TreeMap<Long, ServedRequest> log = new TreeMap<>();
 
     public RequestLedger(LongSupplier nanoClock) {
@@ -47,12 +49,19 @@ public final class RequestLedger {
         return new Arrival(sequence++, now, generation, logGeneration);
     }
 
-    /** Counts an answer; {@code status} 0 means none was sent (a hang). */
-    public synchronized void answered(Arrival arrival, int status, boolean emptyPage) {
+    /**
+     * Counts an answer; {@code status} 0 means none was sent (a hang).
+     *
+     * @param account the account the request acted as, null if refused before that was known
+     */
+    public synchronized void answered(Arrival arrival, int status, boolean emptyPage, String account) {
         if (arrival.generation() != generation) {
             return;
         }
         byStatus.merge(status, 1L, Long::sum);
+        if (account != null) {
+            byAccount.merge(account, 1L, Long::sum);
+        }
         if (emptyPage) {
             emptyPages++;
         }
@@ -64,9 +73,9 @@ public final class RequestLedger {
         }
     }
 
-    public synchronized Stats stats() {
+    public synchronized Stats stats(WebhookStats webhooks) {
         return new Stats(arrivalCount, byStatus, ArrivalWindow.maxInWindow(arrivals, arrivalCount, ONE_SECOND),
-                emptyPages);
+                emptyPages, byAccount, webhooks);
     }
 
     /** Answered list requests in arrival order (one still in progress appears once answered). */
@@ -85,6 +94,7 @@ public final class RequestLedger {
         arrivalCount = 0;
         byStatus.clear();
         emptyPages = 0;
+        byAccount.clear();
         clearLog();
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.sim.stripe.internal;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.sluice.sim.stripe.Fault;
+import dev.sluice.sim.stripe.RateScope;
 import dev.sluice.sim.stripe.ServedRequest;
 import dev.sluice.sim.stripe.StripeSimConfig;
 import java.io.IOException;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers {@code /v1/*} as Stripe would, plus the configured faults. The order of checks per request is: record the
- * arrival; authenticate (401); take a rate-limit token (429); route (404 for an unknown URL); for list requests, roll
- * the fault dice (hang, 500, 429); check parameters (400) and the cursor (404); build the page; then wait the
- * configured latency and answer — or cut the body short if the roll said truncate.
+ * arrival; authenticate (401); resolve {@code Stripe-Account} (403 for an account the key cannot act as); take a
+ * rate-limit token from the key's or the account's bucket (429); route (404 for an unknown URL); for every route
+ * but {@code /v1/account}, roll the fault dice (hang, 500, 429); check parameters (400) and ids (404); build the
+ * answer; then wait the configured latency and answer — or cut the body short if the roll said truncate.
  */
 public final class StripeApiHandler implements HttpHandler {
 
@@ -33,38 +35,30 @@ public final class StripeApiHandler implements HttpHandler {
             + "https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.";
 
     private final StripeSimConfig config;
-    private final Map<ResourceKind, ObjectIndex> indexes;
-    private final ObjectRenderer renderer;
+    private final Accounts accounts;
+    private final ApiRoutes routes;
     private final RequestLedger ledger;
     private final FaultDice dice;
     private final LongSupplier nanoClock;
-    private final long accountCreated;
-    private final String accountId;
     private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-    /** What to send: a status and body, or a fault that replaces or mangles them. */
+    /** What to send: a status and body, or a fault that replaces or mangles them; the account it acted as. */
     private record Answer(int status, byte[] body, Map<String, String> headers, Fault fault, List<String> ids,
-                          boolean emptyPage) {
+                          boolean emptyPage, String account) {
 
-        static Answer of(StripeError e, Fault fault) {
-            return new Answer(e.status(), Json.bytes(e::write), e.headers(), fault, List.of(), false);
+        static Answer of(StripeError e, Fault fault, String account) {
+            return new Answer(e.status(), Json.bytes(e::write), e.headers(), fault, List.of(), false, account);
         }
     }
 
-    public StripeApiHandler(StripeSimConfig config, Map<ResourceKind, ObjectIndex> indexes, ObjectRenderer renderer,
-                            RequestLedger ledger, FaultDice dice, LongSupplier nanoClock, long accountCreated) {
+    public StripeApiHandler(StripeSimConfig config, Accounts accounts, ApiRoutes routes, RequestLedger ledger,
+                            FaultDice dice, LongSupplier nanoClock) {
         this.config = config;
-        this.indexes = indexes;
-        this.renderer = renderer;
+        this.accounts = accounts;
+        this.routes = routes;
         this.ledger = ledger;
         this.dice = dice;
         this.nanoClock = nanoClock;
-        this.accountCreated = accountCreated;
-        this.accountId = Seeds.id("acct_", 16, Seeds.random(config.seed(), "account"));
-    }
-
-    public String accountId() {
-        return accountId;
     }
 
     /** Forgets every caller's token bucket: all start full again. */
@@ -77,22 +71,22 @@ public final class StripeApiHandler implements HttpHandler {
         RequestLedger.Arrival arrival = ledger.arrive();
         String path = exchange.getRequestURI().getRawPath();
         String resource = listResource(path);
-        Map<String, String> params = Map.of();
+        Map<String, List<String>> params = Map.of();
         Answer answer;
         try {
-            params = ListQuery.decode(exchange.getRequestURI().getRawQuery());
-            answer = decide(exchange, path, resource, params);
+            params = ListQuery.decodeAll(exchange.getRequestURI().getRawQuery());
+            answer = decide(exchange, path, params);
         } catch (StripeError e) {
-            answer = Answer.of(e, Fault.NONE);
+            answer = Answer.of(e, Fault.NONE, null);
         } catch (RuntimeException e) {
             LOG.warn("simulator failed on {} {}", exchange.getRequestMethod(), path, e);
-            answer = Answer.of(StripeError.apiError(), Fault.NONE);
+            answer = Answer.of(StripeError.apiError(), Fault.NONE, null);
         }
         int status = answer.fault() == Fault.HANG ? 0 : answer.status();
         // Count before answering, so a client that has its answer already sees it in /_sim/stats.
-        ledger.answered(arrival, status, answer.emptyPage());
+        ledger.answered(arrival, status, answer.emptyPage(), answer.account());
         if (resource != null) {
-            ledger.logged(arrival, new ServedRequest(resource, params, status,
+            ledger.logged(arrival, new ServedRequest(resource, ListQuery.first(params), status,
                     status == 200 ? answer.ids() : List.of(), arrival.nanos(), answer.fault()));
         }
         try {
@@ -111,95 +105,48 @@ public final class StripeApiHandler implements HttpHandler {
         }
     }
 
-    private Answer decide(HttpExchange exchange, String path, String resource, Map<String, String> params) {
+    private Answer decide(HttpExchange exchange, String path, Map<String, List<String>> params) {
         String key = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+        String header = exchange.getRequestHeaders().getFirst("Stripe-Account");
+        SimAccount account = accounts.find(header == null ? null : header.trim());
+        if (account == null) {
+            throw StripeError.accountInvalid(mask(key), header.trim());
+        }
+        String acct = account.id();
         if (!Double.isInfinite(config.rps())) {
             long now = nanoClock.getAsLong();
-            TokenBucket bucket = buckets.computeIfAbsent(key, k -> new TokenBucket(config.rps(), config.burst(), now));
+            String scope = config.rateScope() == RateScope.ACCOUNT ? acct : key;
+            TokenBucket bucket = buckets.computeIfAbsent(scope, k -> new TokenBucket(config.rps(), config.burst(), now));
             if (!bucket.tryTake(now)) {
-                return Answer.of(StripeError.rateLimited(), Fault.RATE_LIMITED);
+                return Answer.of(StripeError.rateLimited(), Fault.RATE_LIMITED, acct);
             }
         }
         String method = exchange.getRequestMethod();
-        if (method.equals("GET") && path.equals("/v1/account")) {
-            return new Answer(200, Json.bytes(this::writeAccount), Map.of(), Fault.NONE, List.of(), false);
-        }
-        ResourceKind kind = resource == null ? null : ResourceKind.byName(resource).orElse(null);
-        if (kind == null || !method.equals("GET")) {
-            throw StripeError.invalidRequest(404, "Unrecognized request URL (" + method + ": " + path + "). Please "
-                    + "see https://stripe.com/docs or we can help at https://support.stripe.com/.", null);
-        }
-        Fault fault = dice.roll();
+        ApiRoutes.Match match = routes.match(method, path).orElseThrow(() -> StripeError.invalidRequest(404,
+                "Unrecognized request URL (" + method + ": " + path + "). Please see https://stripe.com/docs or "
+                        + "we can help at https://support.stripe.com/.", null));
+        Fault fault = match.faultable() ? dice.roll() : Fault.NONE;
         switch (fault) {
             case HANG -> {
-                return new Answer(0, new byte[0], Map.of(), Fault.HANG, List.of(), false);
+                return new Answer(0, new byte[0], Map.of(), Fault.HANG, List.of(), false, acct);
             }
             case ERROR -> {
-                return Answer.of(StripeError.apiError(), Fault.ERROR);
+                return Answer.of(StripeError.apiError(), Fault.ERROR, acct);
             }
             case THROTTLE -> {
-                return Answer.of(StripeError.rateLimited(), Fault.THROTTLE);
+                return Answer.of(StripeError.rateLimited(), Fault.THROTTLE, acct);
             }
             default -> {
-                Answer page = list(kind, ListQuery.parse(params));
-                return fault == Fault.TRUNCATE
-                        ? new Answer(200, page.body(), page.headers(), Fault.TRUNCATE, page.ids(), page.emptyPage())
-                        : page;
+                ApiRoutes.Routed routed;
+                try {
+                    routed = match.route().answer(account, params);
+                } catch (StripeError e) {
+                    return Answer.of(e, Fault.NONE, acct);
+                }
+                boolean emptyPage = isList(path) && routed.ids().isEmpty();
+                return new Answer(200, routed.body(), Map.of(), fault, routed.ids(), emptyPage, acct);
             }
         }
-    }
-
-    private Answer list(ResourceKind kind, ListQuery q) {
-        ObjectIndex index = indexes.get(kind);
-        Entry after = q.startingAfter() == null ? null : cursor(kind, index, q.startingAfter(), "starting_after");
-        Entry before = q.endingBefore() == null ? null : cursor(kind, index, q.endingBefore(), "ending_before");
-        Page page = index.page(q.lo(), q.hi(), after, before, q.limit());
-        byte[] body = Json.bytes(g -> {
-            g.writeStartObject();
-            g.writeStringField("object", "list");
-            g.writeStringField("url", "/v1/" + kind.path());
-            g.writeBooleanField("has_more", page.hasMore());
-            g.writeArrayFieldStart("data");
-            for (Entry e : page.items()) {
-                renderer.write(g, kind, e);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
-        List<String> ids = page.items().stream().map(Entry::id).toList();
-        return new Answer(200, body, Map.of(), Fault.NONE, ids, ids.isEmpty());
-    }
-
-    private static Entry cursor(ResourceKind kind, ObjectIndex index, String id, String param) {
-        return index.find(id).orElseThrow(() -> StripeError.invalidRequest(404,
-                "No such " + kind.objectType() + ": '" + id + "'", param));
-    }
-
-    private void writeAccount(com.fasterxml.jackson.core.JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("id", accountId);
-        g.writeStringField("object", "account");
-        g.writeObjectFieldStart("business_profile");
-        g.writeStringField("name", "Sluice Simulated Inc.");
-        g.writeStringField("url", "https://example.com");
-        g.writeEndObject();
-        g.writeStringField("business_type", "company");
-        g.writeBooleanField("charges_enabled", true);
-        g.writeStringField("country", "US");
-        g.writeNumberField("created", accountCreated);
-        g.writeStringField("default_currency", "usd");
-        g.writeBooleanField("details_submitted", true);
-        g.writeStringField("email", "owner@example.com");
-        g.writeBooleanField("livemode", false);
-        g.writeBooleanField("payouts_enabled", true);
-        g.writeObjectFieldStart("settings");
-        g.writeObjectFieldStart("dashboard");
-        g.writeStringField("display_name", "Sluice Sim");
-        g.writeStringField("timezone", "Etc/UTC");
-        g.writeEndObject();
-        g.writeEndObject();
-        g.writeStringField("type", "standard");
-        g.writeEndObject();
     }
 
     /** The API key of an acceptable {@code Authorization} header (Bearer, or Basic with the key as user name). */
@@ -246,6 +193,11 @@ public final class StripeApiHandler implements HttpHandler {
         }
         String rest = path.substring(4);
         return rest.isEmpty() || rest.contains("/") || rest.equals("account") ? null : rest;
+    }
+
+    /** A list URL: {@code /v1/<name>} (not the account), or an invoice's lines. */
+    private static boolean isList(String path) {
+        return listResource(path) != null || path.endsWith("/lines");
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {

@@ -33,6 +33,19 @@ public final class StripeError extends RuntimeException {
                 Map.of("Stripe-Should-Retry", "false"));
     }
 
+    /** 404 {@code resource_missing}: "No such customer: 'cus_x'". */
+    public static StripeError missing(String noun, String id, String param) {
+        return new StripeError(404, "invalid_request_error", "resource_missing",
+                "No such " + noun + ": '" + id + "'", param, Map.of("Stripe-Should-Retry", "false"));
+    }
+
+    /** 403 {@code account_invalid}: a {@code Stripe-Account} the key has no access to. */
+    public static StripeError accountInvalid(String maskedKey, String account) {
+        return new StripeError(403, "invalid_request_error", "account_invalid", "The provided key '" + maskedKey
+                + "' does not have access to account '" + account + "' (or that account does not exist). "
+                + "Application access may have been revoked.", null, Map.of("Stripe-Should-Retry", "false"));
+    }
+
     public static StripeError rateLimited() {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Retry-After", "1");
@@ -61,6 +74,7 @@ public final class StripeError extends RuntimeException {
         g.writeObjectFieldStart("error");
         if (code != null) {
             g.writeStringField("code", code);
+            g.writeStringField("doc_url", "https://stripe.com/docs/error-codes/" + code.replace('_', '-'));
         }
         g.writeStringField("message", getMessage());
         if (param != null) {

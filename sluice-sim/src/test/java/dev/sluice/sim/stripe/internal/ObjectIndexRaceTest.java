@@ -22,7 +22,7 @@ class ObjectIndexRaceTest {
         }
         ObjectIndex index = new ObjectIndex(initial);
         List<String> expected = index.page(Long.MIN_VALUE, 2_000, null, null, 100_000).items().stream()
-                .map(Entry::id).toList();
+                .map(Snapshot::id).toList();
 
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> writer = pool.submit(() -> {
@@ -44,7 +44,7 @@ class ObjectIndexRaceTest {
                         if (!p.hasMore()) {
                             return seen;
                         }
-                        after = p.items().getLast();
+                        after = p.items().getLast().entry();
                     }
                 }));
             }

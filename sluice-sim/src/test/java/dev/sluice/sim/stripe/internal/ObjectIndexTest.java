@@ -15,7 +15,7 @@ class ObjectIndexTest {
             new Entry("a", 10), new Entry("z", 10), new Entry("b", 20), new Entry("y", 5), new Entry("e", 30)));
 
     private static List<String> ids(Page p) {
-        return p.items().stream().map(Entry::id).toList();
+        return p.items().stream().map(Snapshot::id).toList();
     }
 
     @Test
