@@ -4,6 +4,7 @@ import dev.sluice.limit.RateLimiter;
 import dev.sluice.pull.Checkpoint;
 import dev.sluice.pull.FetchFailure;
 import dev.sluice.pull.ListSource;
+import dev.sluice.pull.NestedLists;
 import dev.sluice.pull.Page;
 import dev.sluice.pull.PageRequest;
 import dev.sluice.pull.RecordSink;
@@ -48,6 +49,7 @@ public final class Backfill {
 
     private final BackfillConfig config;
     private final ListSource source;
+    private final NestedLists nested;
     private final RecordSink sink;
     private final SegmentPlanner planner;
     private final RateLimiter limiter;
@@ -58,8 +60,15 @@ public final class Backfill {
 
     public Backfill(BackfillConfig config, ListSource source, RecordSink sink, SegmentPlanner planner,
             RateLimiter limiter, Clock clock) {
+        this(config, source, NestedLists.NONE, sink, planner, limiter, clock);
+    }
+
+    /** @param nested completes the lists an object embeds in part, in the worker that fetched its page */
+    public Backfill(BackfillConfig config, ListSource source, NestedLists nested, RecordSink sink,
+            SegmentPlanner planner, RateLimiter limiter, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.source = Objects.requireNonNull(source, "source");
+        this.nested = Objects.requireNonNull(nested, "nested");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
@@ -111,6 +120,7 @@ public final class Backfill {
         private final ArrayDeque<Segment> ready = new ArrayDeque<>();
         private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
         private final RetryingRequests pages;
+        private final RetryingRequests nestedRequests;
         private int nextId;
         private int inFlight;
 
@@ -118,6 +128,7 @@ public final class Backfill {
             this.job = job;
             this.namespace = namespace;
             this.pages = new RetryingRequests(limiter, config.backoff(), clock, config.seed(), stats.pageTally(latency));
+            this.nestedRequests = pages.tallying(stats.nested);
         }
 
         void add(StreamStart s) {
@@ -192,7 +203,8 @@ public final class Backfill {
             workers.execute(() -> {
                 Completion c;
                 try {
-                    c = new Completion(seg, pages.send(describe(request), () -> source.fetch(request)), null);
+                    Page page = pages.send(describe(request), () -> source.fetch(request));
+                    c = new Completion(seg, complete(request.stream(), page), null);
                 } catch (FetchFailure f) {
                     c = new Completion(seg, null, f);
                 } catch (InterruptedException e) {
@@ -204,6 +216,19 @@ public final class Backfill {
                 }
                 completions.add(c);
             });
+        }
+
+        /** The page with every object's nested lists complete (the same page when nothing was missing). */
+        private Page complete(String stream, Page page) throws FetchFailure, InterruptedException {
+            if (nested == NestedLists.NONE) {
+                return page;
+            }
+            List<SourceRecord> items = new ArrayList<>(page.items().size());
+            for (SourceRecord r : page.items()) {
+                String json = nested.complete(stream, r.id(), r.json(), nestedRequests);
+                items.add(json.equals(r.json()) ? r : new SourceRecord(r.id(), r.created(), r.version(), json));
+            }
+            return new Page(items, page.hasMore());
         }
 
         /** Applies a batch of answers to the segments, then commits their records and checkpoints at once. */

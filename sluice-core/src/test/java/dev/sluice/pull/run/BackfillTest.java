@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.limit.Backoff;
 import dev.sluice.limit.RateLimiter;
 import dev.sluice.pull.Checkpoint;
+import dev.sluice.pull.NestedLists;
+import dev.sluice.pull.SourceException;
 import dev.sluice.pull.plan.SegmentPlanner;
 import dev.sluice.testing.FakeClock;
 import dev.sluice.testing.FakeListSource;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -178,6 +181,55 @@ class BackfillTest {
         StreamOutcome charges = result.streams().stream().filter(s -> s.stream().equals("charges")).findFirst().orElseThrow();
         assertThat(charges.error()).contains("stream charges").contains("Invalid request for charges");
         assertThat(sink.table("stripe", "customers")).hasSize(500);
+    }
+
+    @Test
+    void nestedListsAreCompletedThroughTheLimiterBeforeThePageCommits() throws InterruptedException {
+        SplittableRandom r = new SplittableRandom(3);
+        FakeListSource source = new FakeListSource(1).add("invoices", FakeListSource.uniform(r, "in_", 300, GTE, LT));
+        MemorySink sink = new MemorySink();
+        FakeClock clock = new FakeClock();
+        AtomicInteger calls = new AtomicInteger();
+        // Every third invoice needs two more requests, the first of which fails once with a 500.
+        NestedLists lines = (stream, id, json, requests) -> {
+            if (id.hashCode() % 3 != 0) {
+                return json;
+            }
+            String rest = requests.send("lines of " + id, () -> {
+                if (calls.incrementAndGet() % 5 == 1) {
+                    throw new SourceException(SourceException.Kind.SERVER_ERROR, 500, "flaky");
+                }
+                return "1";
+            }) + requests.send("lines of " + id + " page 2", () -> "2");
+            return json.substring(0, json.length() - 1) + ",\"lines\":\"" + rest + "\"}";
+        };
+        Backfill b = new Backfill(BackfillConfig.defaults(), source, lines, sink, SegmentPlanner.named("adaptive"),
+                new RateLimiter(RateLimiter.Config.ofRate(100), clock), clock);
+        BackfillResult result = run(b, sink, "j", List.of("invoices"));
+        assertThat(result.complete()).isTrue();
+        long completed = sink.table("stripe", "invoices").values().stream()
+                .filter(rec -> rec.json().contains("\"lines\":\"12\"")).count();
+        long expected = source.ids("invoices", GTE, LT).stream().filter(id -> id.hashCode() % 3 == 0).count();
+        assertThat(completed).isEqualTo(expected).isPositive();
+        assertThat(result.stats().nestedRequests()).isEqualTo(calls.get() + expected);
+        assertThat(result.stats().requests()).isEqualTo(source.requests());
+    }
+
+    @Test
+    void aNestedListThatCannotBeFetchedFailsItsStream() throws InterruptedException {
+        SplittableRandom r = new SplittableRandom(4);
+        FakeListSource source = new FakeListSource(1).add("invoices", FakeListSource.uniform(r, "in_", 50, GTE, LT));
+        MemorySink sink = new MemorySink();
+        FakeClock clock = new FakeClock();
+        NestedLists refused = (stream, id, json, requests) -> requests.send("GET /v1/invoices/" + id + "/lines", () -> {
+            throw new SourceException(SourceException.Kind.CLIENT_ERROR, 404, "No such invoice");
+        });
+        Backfill b = new Backfill(BackfillConfig.defaults(), source, refused, sink, SegmentPlanner.named("adaptive"),
+                new RateLimiter(RateLimiter.Config.ofRate(100), clock), clock);
+        BackfillResult result = run(b, sink, "j", List.of("invoices"));
+        assertThat(result.complete()).isFalse();
+        assertThat(result.streams().get(0).error()).contains("/lines: the API refused the request: No such invoice");
+        assertThat(sink.table("stripe", "invoices")).isEmpty();
     }
 
     @Test
