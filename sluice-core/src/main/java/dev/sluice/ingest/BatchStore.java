@@ -9,9 +9,14 @@ import java.util.Optional;
  *
  * <p>Duties of an implementation: {@link #write} stores a group of items in one transaction, each at most once per
  * (batch, index) — the unique key and the insert are one statement ({@code ON CONFLICT DO NOTHING}), never a
- * separate "mark" and "enqueue"; {@link #trySeal} is one conditional update that succeeds for exactly one caller,
- * and only when every index in {@code [0, expectedCount)} is stored. All methods are safe to call from many threads
- * and processes at once.
+ * separate "mark" and "enqueue" — and only while the batch is open: a write that comes after a seal or an expiry
+ * stores nothing and says so ({@link Closed}); {@link #trySeal} is one conditional update that succeeds for exactly
+ * one caller, and only when every index in {@code [0, expectedCount)} is stored. All methods are safe to call from
+ * many threads and processes at once.
+ *
+ * <p>Duties of a caller: write only indexes in {@code [0, expectedCount)}; handle both outcomes of {@link #write}
+ * (a batch can close between any two calls: another stream completed and sealed it, or it expired); put an
+ * offloaded payload in the object store before writing the row that references it.
  */
 public interface BatchStore {
 
@@ -19,8 +24,24 @@ public interface BatchStore {
     record Created(Batch batch, boolean isNew) {
     }
 
-    /** The outcome of a write: how many items were new and how many indexes were already stored. */
-    record WriteResult(int accepted, int deduplicated) {
+    /** The outcome of a {@link #write}: the items went in, or the batch was closed and none did. */
+    sealed interface WriteResult permits Written, Closed {
+    }
+
+    /** The items went in: how many were new, and how many indexes were already stored (or repeated in the call). */
+    record Written(int accepted, int deduplicated) implements WriteResult {
+    }
+
+    /**
+     * The batch was not open, so nothing of the call was stored: {@link Batch.Status#SEALED} (every index is stored
+     * already, so the items were duplicates) or {@link Batch.Status#EXPIRED} (its items were deleted).
+     */
+    record Closed(Batch.Status status) implements WriteResult {
+        public Closed {
+            if (status == Batch.Status.OPEN) {
+                throw new IllegalArgumentException("an open batch is not closed");
+            }
+        }
     }
 
     /** Items stored so far, by kind. */
@@ -39,7 +60,13 @@ public interface BatchStore {
 
     Optional<Batch> find(String id);
 
-    /** Stores the items of one batch in one transaction; indexes already stored are counted, not changed. */
+    /**
+     * Stores the items of one batch in one transaction if the batch is open ({@link Written}; indexes already stored
+     * are counted, not changed), or nothing if it is sealed or expired ({@link Closed}).
+     *
+     * @throws IllegalArgumentException if the batch does not exist or an index is not below its expected count;
+     *                                  nothing of this call is stored
+     */
     WriteResult write(String batchId, List<ItemRecord> items);
 
     Counts counts(String batchId);

@@ -1,10 +1,11 @@
 package dev.sluice.server;
 
 import dev.sluice.ingest.BatchStore;
+import dev.sluice.ingest.run.BatchExpiry;
+import dev.sluice.ingest.run.Ingest;
 import dev.sluice.objects.ObjectStore;
-import dev.sluice.server.batches.BatchExpiry;
-import dev.sluice.server.batches.BatchIngest;
 import dev.sluice.server.batches.BatchRoutes;
+import dev.sluice.server.batches.ItemsEndpoint;
 import dev.sluice.server.http.ApiKeys;
 import dev.sluice.server.trigger.TriggerSurface;
 import dev.sluice.time.Clock;
@@ -34,10 +35,11 @@ public final class IngestServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private IngestServer(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock) {
-        BatchIngest ingest = new BatchIngest(store, objects, config, offloads, metrics);
+        ItemsEndpoint items = new ItemsEndpoint(new Ingest(store, objects, config.ingest(), offloads), store, config,
+                metrics);
         ApiKeys keys = new ApiKeys(config.apiKeys());
-        BatchRoutes batches = new BatchRoutes(ingest, objects, keys);
-        TriggerSurface trigger = new TriggerSurface(ingest, objects, keys, clock);
+        BatchRoutes batches = new BatchRoutes(items, objects, keys);
+        TriggerSurface trigger = new TriggerSurface(items, objects, keys, clock);
         this.expiry = new BatchExpiry(store, objects, config.batchTtl(), clock);
         this.server = WebServer.builder()
                 .host(config.host())

@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+import dev.sluice.ingest.run.IngestConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -33,12 +34,7 @@ public record ServerConfig(String host, int port, List<String> apiKeys, int inge
             check(k.length() >= 8 && k.chars().allMatch(c -> c > 32 && c < 127),
                     "--api-key: a key must be at least 8 printable characters without spaces");
         }
-        check(ingestConcurrency >= 1 && ingestConcurrency <= 1024,
-                "--ingest-concurrency must be in 1..1024, was " + ingestConcurrency);
-        check(maxItemBytes >= 1024, "--max-item-bytes must be >= 1024, was " + maxItemBytes);
-        check(offloadThresholdBytes >= 0 && offloadThresholdBytes <= maxItemBytes,
-                "--offload-threshold-bytes must be in 0..--max-item-bytes (" + maxItemBytes + "), was "
-                        + offloadThresholdBytes);
+        new IngestConfig(ingestConcurrency, maxItemBytes, offloadThresholdBytes); // checks them, naming the flags
         check(maxBatchItems >= 1, "--max-batch-items must be >= 1, was " + maxBatchItems);
         check(!batchTtl.isNegative() && !batchTtl.isZero(), "--batch-ttl must be positive, was " + batchTtl);
         check(maxDrainBytes >= 0, "maxDrainBytes must be >= 0");
@@ -70,6 +66,11 @@ public record ServerConfig(String host, int port, List<String> apiKeys, int inge
     public ServerConfig withUploadSecret(String secret) {
         return new ServerConfig(host, port, apiKeys, ingestConcurrency, maxItemBytes, offloadThresholdBytes,
                 maxBatchItems, batchTtl, maxDrainBytes, secret);
+    }
+
+    /** The items engine's settings. */
+    public IngestConfig ingest() {
+        return new IngestConfig(ingestConcurrency, maxItemBytes, offloadThresholdBytes);
     }
 
     /** Every setting but the secrets: API keys and the upload secret show only as counts and presence. */

@@ -201,7 +201,7 @@ class IngestServerTest {
     @MethodSource("dev.sluice.store.testing.TestDatabases#kinds")
     void aMalformedLineAfterSeveralGroupCommitsKeepsEveryGroupBeforeIt(DatabaseUrl.Kind kind) throws Exception {
         start(kind, 1024);
-        // more than two groups of ItemStream.GROUP_ITEMS (5,000), so commits are in flight when the bad line comes
+        // more than two groups of GroupCommits.GROUP_ITEMS (5,000), so commits are in flight when the bad line comes
         int good = 12_345;
         String id = create(good + 10);
         JsonNode r = items(id, lines(0, good) + "{\"index\":" + good + ",\"payload\":\n" + lines(good + 1, good + 10));
@@ -316,7 +316,7 @@ class IngestServerTest {
     @MethodSource("dev.sluice.store.testing.TestDatabases#kinds")
     void twoStreamsRacingForOneBatchStoreEachIndexOnceAndSealOnce(DatabaseUrl.Kind kind) throws Exception {
         start(kind, 1024);
-        // several groups of ItemStream.GROUP_ITEMS (5,000) per stream: each stream's own commits overlap too
+        // several groups of GroupCommits.GROUP_ITEMS (5,000) per stream: each stream's own commits overlap too
         int n = 16_000;
         String id = create(n);
         List<Integer> order = new ArrayList<>();

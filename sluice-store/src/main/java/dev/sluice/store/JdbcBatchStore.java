@@ -28,10 +28,11 @@ import java.util.TreeMap;
  *
  * <p>Exactly once per index: {@link #write} inserts through the dialect's {@link ItemInsert} ({@code ON CONFLICT
  * (batch_id, idx) DO NOTHING}; on PostgreSQL first as one {@code COPY}), so the key check and the insert are one
- * statement and the count is the number of new items. Within one write, rows go in ascending index order, so two PostgreSQL transactions storing overlapping indexes never wait on each
- * other in a cycle. A write first share-locks its batch row and checks that the batch is open; {@link #trySeal}
- * and {@link #expire} change that row, so they wait for writes in flight, and a write that comes after them sees
- * the new status and stores nothing.
+ * statement and the count is the number of new items. Within one write, rows go in ascending index order, so two
+ * PostgreSQL transactions storing overlapping indexes never wait on each other in a cycle. A write first
+ * share-locks its batch row and checks that the batch is open; {@link #trySeal} and {@link #expire} change that
+ * row, so they wait for writes in flight, and a write that comes after them sees the new status, stores nothing and
+ * answers {@link Closed}.
  *
  * <p>The seal is one conditional {@code UPDATE}: open, and as many items as {@code expectedCount}. That count
  * means complete only because every stored index is in {@code [0, expectedCount)}, which {@link #write} checks
@@ -149,15 +150,11 @@ public final class JdbcBatchStore implements BatchStore {
      * {@inheritDoc}
      *
      * <p>Indexes repeated within {@code items} keep their first occurrence; the others count as deduplicated.
-     *
-     * @throws IllegalArgumentException if the batch does not exist or an index is not below its expected count;
-     *                                  nothing of this call is stored
-     * @throws IllegalStateException    if the batch is sealed or expired; nothing of this call is stored
      */
     @Override
     public WriteResult write(String batchId, List<ItemRecord> items) {
         if (items.isEmpty()) {
-            return new WriteResult(0, 0);
+            return new Written(0, 0);
         }
         NavigableMap<Long, ItemRecord> byIndex = new TreeMap<>();
         for (ItemRecord item : items) {
@@ -168,14 +165,18 @@ public final class JdbcBatchStore implements BatchStore {
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
-                long expected = lockOpen(c, batchId);
-                if (byIndex.lastKey() >= expected) {
+                Locked batch = lock(c, batchId);
+                if (batch.status() != Batch.Status.OPEN) {
+                    c.rollback();
+                    return new Closed(batch.status());
+                }
+                if (byIndex.lastKey() >= batch.expectedCount()) {
                     throw new IllegalArgumentException("index " + byIndex.lastKey() + " is out of range for batch "
-                            + batchId + ": its indexes are 0 to " + (expected - 1));
+                            + batchId + ": its indexes are 0 to " + (batch.expectedCount() - 1));
                 }
                 int accepted = dialect.itemInsert().insert(c, batchId, rows, now);
                 c.commit();
-                return new WriteResult(accepted, items.size() - accepted);
+                return new Written(accepted, items.size() - accepted);
             } catch (SQLException | RuntimeException e) {
                 Transactions.rollback(c, e);
                 throw e;
@@ -186,8 +187,12 @@ public final class JdbcBatchStore implements BatchStore {
         }
     }
 
-    /** Share-locks the batch row for this transaction and returns its expected count if it is open. */
-    private long lockOpen(Connection c, String batchId) throws SQLException {
+    /** What {@link #lock} read of a batch row. */
+    private record Locked(Batch.Status status, long expectedCount) {
+    }
+
+    /** Share-locks the batch row for this transaction and reads its status and expected count. */
+    private Locked lock(Connection c, String batchId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT status, expected_count FROM sluice_batches WHERE id = ?" + dialect.forShare())) {
             ps.setString(1, batchId);
@@ -195,12 +200,7 @@ public final class JdbcBatchStore implements BatchStore {
                 if (!rs.next()) {
                     throw new IllegalArgumentException("no batch " + batchId);
                 }
-                Batch.Status status = status(rs.getString(1));
-                if (status != Batch.Status.OPEN) {
-                    throw new IllegalStateException("batch " + batchId + " is " + status.wire()
-                            + ", so it takes no more items");
-                }
-                return rs.getLong(2);
+                return new Locked(status(rs.getString(1)), rs.getLong(2));
             }
         }
     }

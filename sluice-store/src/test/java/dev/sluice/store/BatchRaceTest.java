@@ -2,8 +2,11 @@ package dev.sluice.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.ingest.Batch;
+import dev.sluice.ingest.BatchStore.Closed;
 import dev.sluice.ingest.BatchStore.Created;
 import dev.sluice.ingest.BatchStore.WriteResult;
+import dev.sluice.ingest.BatchStore.Written;
 import dev.sluice.ingest.ItemRecord;
 import dev.sluice.store.DatabaseUrl.Kind;
 import dev.sluice.store.testing.FixedClock;
@@ -66,16 +69,16 @@ class BatchRaceTest {
                     for (int from = 0; from < EXPECTED; from += GROUP) {
                         List<ItemRecord> group = order.subList(from, from + GROUP).stream()
                                 .map(i -> JdbcBatchStoreTest.item(i, name + i)).toList();
-                        WriteResult result;
-                        try {
-                            result = store.write(id, group);
-                        } catch (IllegalStateException sealedMeanwhile) {
+                        WriteResult result = store.write(id, group);
+                        if (result instanceof Closed closed) {
                             // The other stream stored the last index and sealed: what is left here is duplicates.
+                            assertThat(closed.status()).isEqualTo(Batch.Status.SEALED);
                             assertThat(store.find(id).orElseThrow().sealed()).isTrue();
                             break;
                         }
-                        assertThat(result.accepted() + result.deduplicated()).isEqualTo(GROUP);
-                        accepted += result.accepted();
+                        Written written = (Written) result;
+                        assertThat(written.accepted() + written.deduplicated()).isEqualTo(GROUP);
+                        accepted += written.accepted();
                     }
                     return new Writer(accepted, store.trySeal(id));
                 }));

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.ingest.Batch;
 import dev.sluice.ingest.BatchStore;
+import dev.sluice.ingest.BatchStore.Closed;
 import dev.sluice.ingest.BatchStore.Counts;
 import dev.sluice.ingest.BatchStore.Created;
-import dev.sluice.ingest.BatchStore.WriteResult;
+import dev.sluice.ingest.BatchStore.Written;
 import dev.sluice.ingest.IndexRanges.Range;
 import dev.sluice.ingest.ItemRecord;
 import dev.sluice.store.DatabaseUrl.Kind;
@@ -103,10 +104,10 @@ class JdbcBatchStoreTest {
             String id = store.create("key_1", 10, null, null).batch().id();
 
             assertThat(store.write(id, List.of(item(3, "a"), item(1, "b"), item(3, "c"))))
-                    .isEqualTo(new WriteResult(2, 1));
+                    .isEqualTo(new Written(2, 1));
             assertThat(store.write(id, List.of(item(1, "x"), item(2, "y"), item(2, "z"), item(0, "w"))))
-                    .isEqualTo(new WriteResult(2, 2));
-            assertThat(store.write(id, List.of())).isEqualTo(new WriteResult(0, 0));
+                    .isEqualTo(new Written(2, 2));
+            assertThat(store.write(id, List.of())).isEqualTo(new Written(0, 0));
 
             assertThat(store.items(id, -1, 100)).containsExactly(item(0, "w"), item(1, "b"), item(2, "y"),
                     item(3, "a"));
@@ -126,8 +127,8 @@ class JdbcBatchStoreTest {
                 items.add(item(i, "{\"i\":" + i + "}"));
             }
 
-            assertThat(store.write(id, items)).isEqualTo(new WriteResult(n, 0));
-            assertThat(store.write(id, items)).isEqualTo(new WriteResult(0, n));
+            assertThat(store.write(id, items)).isEqualTo(new Written(n, 0));
+            assertThat(store.write(id, items)).isEqualTo(new Written(0, n));
             assertThat(store.counts(id)).isEqualTo(new Counts(n, 0));
             assertThat(store.missing(id, 10)).isEmpty();
         }
@@ -203,16 +204,13 @@ class JdbcBatchStoreTest {
             store.write(sealed, List.of(item(0, "first")));
             assertThat(store.trySeal(sealed)).isTrue();
 
-            assertThatThrownBy(() -> store.write(sealed, List.of(item(0, "second"))))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(sealed).hasMessageContaining("sealed");
+            assertThat(store.write(sealed, List.of(item(0, "second")))).isEqualTo(new Closed(Batch.Status.SEALED));
             assertThat(store.items(sealed, -1, 10)).containsExactly(item(0, "first"));
 
             String expired = store.create("key_1", 5, null, null).batch().id();
             store.expire(Instant.ofEpochMilli(NOW + 1));
-            assertThatThrownBy(() -> store.write(expired, List.of(item(0, "late"), item(1, "late"))))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(expired).hasMessageContaining("expired");
+            assertThat(store.write(expired, List.of(item(0, "late"), item(1, "late"))))
+                    .isEqualTo(new Closed(Batch.Status.EXPIRED));
             assertThat(store.counts(expired)).isEqualTo(new Counts(0, 0));
         }
     }

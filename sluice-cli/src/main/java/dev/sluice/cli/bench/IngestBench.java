@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.ingest.Batch;
 import dev.sluice.ingest.ItemRecord;
+import dev.sluice.ingest.run.PayloadKeys;
 import dev.sluice.objects.FileObjectStore;
 import dev.sluice.server.IngestServer;
 import dev.sluice.server.ServerConfig;
@@ -337,7 +338,7 @@ public final class IngestBench {
                         byte[] p = payloads.payload(i);
                         ItemRecord r;
                         if (s.offloaded()) {
-                            String key = objectKey(id, i);
+                            String key = PayloadKeys.of(id, i);
                             objects.put(key, p);
                             r = ItemRecord.offloaded(i, key, p.length);
                         } else {
@@ -443,7 +444,7 @@ public final class IngestBench {
             for (int w = 0; w < CONCURRENCY; w++) {
                 workers.add(pool.submit(() -> {
                     for (long i = next.getAndIncrement(); i < s.items(); i = next.getAndIncrement()) {
-                        objects.put(objectKey("limit", i), payloads.payload(i));
+                        objects.put(PayloadKeys.of("limit", i), payloads.payload(i));
                     }
                     return null;
                 }));
@@ -453,11 +454,6 @@ public final class IngestBench {
             }
         }
         return watch.stop(null);
-    }
-
-    /** The server's key layout ({@code batches/<batch>/<index>}), so every mode writes the same directory shape. */
-    static String objectKey(String batchId, long index) {
-        return "batches/" + batchId + "/" + index;
     }
 
     // ---- checks
@@ -534,12 +530,12 @@ public final class IngestBench {
 
     static String verifyObjects(FileObjectStore objects, String batchId, int items, int bytes) throws IOException {
         for (long i = 0; i < items; i++) {
-            Path f = objects.root().resolve(objectKey(batchId, i));
+            Path f = objects.root().resolve(PayloadKeys.of(batchId, i));
             if (!Files.isRegularFile(f) || Files.size(f) != bytes) {
-                return "object " + objectKey(batchId, i) + " is missing or not " + bytes + " bytes";
+                return "object " + PayloadKeys.of(batchId, i) + " is missing or not " + bytes + " bytes";
             }
         }
-        try (Stream<Path> all = Files.list(objects.root().resolve(objectKey(batchId, 0)).getParent())) {
+        try (Stream<Path> all = Files.list(objects.root().resolve(PayloadKeys.of(batchId, 0)).getParent())) {
             long n = all.count();
             if (n != items) {
                 return "the object store holds " + n + " objects, expected " + items;

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.ingest.Batch;
 import dev.sluice.ingest.BatchStore;
 import dev.sluice.ingest.IndexRanges;
+import dev.sluice.ingest.ItemForm;
 import dev.sluice.ingest.ItemRecord;
+import dev.sluice.ingest.run.IngestResult;
 import dev.sluice.objects.ObjectStore;
 import dev.sluice.server.ServerConfig;
 import dev.sluice.server.http.ApiError;
@@ -36,18 +38,18 @@ public final class BatchRoutes {
     /** Missing ranges listed in one answer at most; {@code missingTruncated} says when there are more. */
     static final int MISSING_LIMIT = 100;
 
-    private final BatchIngest ingest;
+    private final ItemsEndpoint endpoint;
     private final BatchStore store;
     private final ObjectStore objects;
     private final ApiKeys keys;
     private final ServerConfig config;
 
-    public BatchRoutes(BatchIngest ingest, ObjectStore objects, ApiKeys keys) {
-        this.ingest = ingest;
-        this.store = ingest.store();
+    public BatchRoutes(ItemsEndpoint endpoint, ObjectStore objects, ApiKeys keys) {
+        this.endpoint = endpoint;
+        this.store = endpoint.store();
         this.objects = objects;
         this.keys = keys;
-        this.config = ingest.config();
+        this.config = endpoint.config();
     }
 
     public void register(HttpRules rules) {
@@ -94,7 +96,7 @@ public final class BatchRoutes {
     private void items(ServerRequest req, ServerResponse res) throws Exception {
         String owner = keys.authenticate(req);
         Batch batch = batchOf(req, owner);
-        BatchIngest.Result r = ingest.ingest(req, batch, ItemForm.NATIVE);
+        IngestResult r = endpoint.take(req, batch, ItemForm.NATIVE);
         ObjectNode out = Responses.JSON.createObjectNode();
         out.put("id", batch.id());
         out.put("itemsAccepted", r.accepted());
@@ -169,7 +171,7 @@ public final class BatchRoutes {
     }
 
     private Batch batchOf(ServerRequest req, String owner) {
-        return ingest.owned(req.path().pathParameters().get("id"), owner);
+        return endpoint.owned(req.path().pathParameters().get("id"), owner);
     }
 
     private ObjectNode describe(Batch b) {

@@ -1,8 +1,11 @@
 package dev.sluice.server.http;
 
+import dev.sluice.ingest.run.IngestException;
+
 /**
  * An answer other than success, always sent as {@code {"error":{"code","message","line"?,"index"?}}}. Thrown
- * anywhere in a handler; {@link Responses#error} writes it after draining the request body.
+ * anywhere in a handler; {@link Responses#error} writes it after draining the request body. {@link #of} is the one
+ * mapping from the engine's refusals to HTTP.
  */
 public final class ApiError extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -22,6 +25,17 @@ public final class ApiError extends RuntimeException {
 
     public ApiError(int status, String code, String message) {
         this(status, code, message, null, null);
+    }
+
+    /** The answer to an engine's refusal: its code, message, line and index, with the status that fits it. */
+    public static ApiError of(IngestException e) {
+        int status = switch (e.code()) {
+            case MALFORMED_JSON, MISSING_INDEX, INVALID_UTF8 -> 400;
+            case INDEX_OUT_OF_RANGE, OBJECT_NOT_FOUND -> 422;
+            case BATCH_EXPIRED -> 410;
+            case OBJECT_STORE_UNAVAILABLE -> 503;
+        };
+        return new ApiError(status, e.code().name(), e.getMessage(), e.line(), e.index());
     }
 
     public static ApiError unauthorized(String message) {

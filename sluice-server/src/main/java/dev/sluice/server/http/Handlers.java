@@ -2,13 +2,17 @@ package dev.sluice.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.ingest.run.IngestException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** What every route shares: {@link ApiError}s become JSON answers after the body is drained; small JSON bodies. */
+/**
+ * What every route shares: {@link ApiError}s, and the engine's {@link IngestException}s mapped by
+ * {@link ApiError#of}, become JSON answers after the body is drained; small JSON bodies.
+ */
 public final class Handlers {
     private Handlers() {
     }
@@ -18,13 +22,15 @@ public final class Handlers {
         void handle(ServerRequest req, ServerResponse res) throws Exception;
     }
 
-    /** Wraps {@code h} so its {@link ApiError}s are answered (after draining at most {@code maxDrainBytes}). */
+    /** Wraps {@code h} so its refusals are answered (after draining at most {@code maxDrainBytes}). */
     public static Handler guarded(Throwing h, long maxDrainBytes) {
         return (req, res) -> {
             try {
                 h.handle(req, res);
             } catch (ApiError e) {
                 Responses.error(req, res, e, maxDrainBytes);
+            } catch (IngestException e) {
+                Responses.error(req, res, ApiError.of(e), maxDrainBytes);
             }
         };
     }

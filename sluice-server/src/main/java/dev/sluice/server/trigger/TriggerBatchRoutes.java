@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.ingest.Batch;
 import dev.sluice.ingest.BatchStore;
-import dev.sluice.server.batches.BatchIngest;
+import dev.sluice.ingest.run.IngestResult;
+import dev.sluice.server.batches.ItemsEndpoint;
 import dev.sluice.server.http.ApiError;
 import dev.sluice.server.http.ApiKeys;
 import dev.sluice.server.http.Handlers;
@@ -24,16 +25,16 @@ import java.io.IOException;
 public final class TriggerBatchRoutes {
     private static final int MAX_IDEMPOTENCY_KEY = 2048;
 
-    private final BatchIngest ingest;
+    private final ItemsEndpoint endpoint;
     private final ApiKeys keys;
 
-    TriggerBatchRoutes(BatchIngest ingest, ApiKeys keys) {
-        this.ingest = ingest;
+    TriggerBatchRoutes(ItemsEndpoint endpoint, ApiKeys keys) {
+        this.endpoint = endpoint;
         this.keys = keys;
     }
 
     public void register(HttpRules rules) {
-        long drain = ingest.config().maxDrainBytes();
+        long drain = endpoint.config().maxDrainBytes();
         rules.post("/api/v3/batches", Handlers.guarded(this::create, drain))
                 .post("/api/v3/batches/{id}/items", Handlers.guarded(this::items, drain));
     }
@@ -46,7 +47,7 @@ public final class TriggerBatchRoutes {
             throw ApiError.badRequest("runCount must be an integer");
         }
         long runCount = count.asLong();
-        long max = ingest.config().maxBatchItems();
+        long max = endpoint.config().maxBatchItems();
         if (runCount < 1 || runCount > max) {
             throw new ApiError(422, "RUN_COUNT_OUT_OF_RANGE", "runCount must be in [1, " + max + "], was " + runCount);
         }
@@ -65,7 +66,7 @@ public final class TriggerBatchRoutes {
         copy(body, trigger, "idempotencyKeyOptions", JsonNode::isObject, "an object");
         ObjectNode metadata = Responses.JSON.createObjectNode();
         metadata.set("trigger", trigger);
-        BatchStore.Created c = ingest.store().create(owner, runCount, idempotencyKey, metadata.toString());
+        BatchStore.Created c = endpoint.store().create(owner, runCount, idempotencyKey, metadata.toString());
         ObjectNode out = Responses.JSON.createObjectNode();
         out.put("id", c.batch().id());
         out.put("runCount", c.batch().expectedCount());
@@ -78,8 +79,8 @@ public final class TriggerBatchRoutes {
 
     private void items(ServerRequest req, ServerResponse res) throws Exception {
         String owner = keys.authenticate(req);
-        Batch batch = ingest.owned(req.path().pathParameters().get("id"), owner);
-        BatchIngest.Result r = ingest.ingest(req, batch, new TriggerItemForm(owner));
+        Batch batch = endpoint.owned(req.path().pathParameters().get("id"), owner);
+        IngestResult r = endpoint.take(req, batch, new TriggerItemForm(owner));
         ObjectNode out = Responses.JSON.createObjectNode();
         out.put("id", batch.id());
         out.put("itemsAccepted", r.accepted());

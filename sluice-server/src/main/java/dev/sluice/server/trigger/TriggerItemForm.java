@@ -5,8 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.ingest.IngestItem;
+import dev.sluice.ingest.ItemForm;
 import dev.sluice.objects.ObjectStore;
-import dev.sluice.server.batches.ItemForm;
 import dev.sluice.server.http.ApiError;
 import dev.sluice.server.http.Responses;
 

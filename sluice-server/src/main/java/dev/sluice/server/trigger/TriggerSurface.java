@@ -1,7 +1,7 @@
 package dev.sluice.server.trigger;
 
 import dev.sluice.objects.ObjectStore;
-import dev.sluice.server.batches.BatchIngest;
+import dev.sluice.server.batches.ItemsEndpoint;
 import dev.sluice.server.http.ApiKeys;
 import dev.sluice.time.Clock;
 import io.helidon.webserver.http.HttpRules;
@@ -18,13 +18,13 @@ public final class TriggerSurface {
     private final TriggerBatchRoutes batches;
     private final PacketRoutes packets;
 
-    public TriggerSurface(BatchIngest ingest, ObjectStore objects, ApiKeys keys, Clock clock) {
-        this.batches = new TriggerBatchRoutes(ingest, keys);
-        String secret = ingest.config().uploadSecret();
+    public TriggerSurface(ItemsEndpoint endpoint, ObjectStore objects, ApiKeys keys, Clock clock) {
+        this.batches = new TriggerBatchRoutes(endpoint, keys);
+        String secret = endpoint.config().uploadSecret();
         UploadSigner signer = secret == null ? UploadSigner.random(clock, UPLOAD_URL_TTL)
                 : UploadSigner.shared(secret, clock, UPLOAD_URL_TTL);
-        this.packets = new PacketRoutes(objects, keys, signer, ingest.config().maxItemBytes(),
-                ingest.config().maxDrainBytes());
+        this.packets = new PacketRoutes(objects, keys, signer, endpoint.config().maxItemBytes(),
+                endpoint.config().maxDrainBytes());
     }
 
     public void register(HttpRules rules) {

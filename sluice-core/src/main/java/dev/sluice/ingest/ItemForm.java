@@ -1,11 +1,13 @@
-package dev.sluice.server.batches;
-
-import dev.sluice.ingest.IngestItem;
+package dev.sluice.ingest;
 
 /**
  * How one API surface turns a parsed line into what is stored for its index. The native API stores the
  * {@code payload} as sent; another surface may wrap it in an envelope, or point at an object the client already
- * uploaded. Called on the request's thread; refuses a line by throwing {@link dev.sluice.server.http.ApiError}.
+ * uploaded.
+ *
+ * <p>Duties of an implementation: called on the stream's thread, one item at a time. A form refuses an item by
+ * throwing an unchecked exception of its own choosing (a surface's error, say): the stream ends there as at a bad
+ * line — everything before it is committed first — and the exception reaches the engine's caller as thrown.
  */
 @FunctionalInterface
 public interface ItemForm {

@@ -1,4 +1,4 @@
-package dev.sluice.server.batches;
+package dev.sluice.ingest.run;
 
 import dev.sluice.ingest.BatchStore;
 import dev.sluice.objects.ObjectStore;
@@ -38,7 +38,7 @@ public final class BatchExpiry {
         BatchStore.Expired expired = store.expire(Instant.ofEpochMilli(clock.epochMillis()).minus(ttl));
         Set<String> prefixes = new HashSet<>();
         for (String id : expired.batchIds()) {
-            prefixes.add(ItemStream.objectPrefix(id));
+            prefixes.add(PayloadKeys.prefix(id));
         }
         int deleted = 0;
         for (String key : expired.objectKeys()) {
@@ -54,7 +54,7 @@ public final class BatchExpiry {
             }
         }
         for (String id : expired.batchIds()) {
-            String prefix = ItemStream.objectPrefix(id);
+            String prefix = PayloadKeys.prefix(id);
             try {
                 deleted += objects.deleteAll(prefix);
             } catch (IOException e) {
