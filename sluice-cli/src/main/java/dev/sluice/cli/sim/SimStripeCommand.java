@@ -1,8 +1,10 @@
 package dev.sluice.cli.sim;
 
 import dev.sluice.cli.Converters;
+import dev.sluice.sim.stripe.RateScope;
 import dev.sluice.sim.stripe.StripeSimConfig;
 import dev.sluice.sim.stripe.StripeSimulator;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -91,13 +93,36 @@ public final class SimStripeCommand implements Callable<Integer> {
     @Option(names = "--invoice-lines", description = "Line counts invoices draw from, e.g. 0,10,11,250. Default: 1 to 3.")
     String invoiceLines;
 
+    @Option(names = "--webhook-url", description = "Post every event here, signed as Stripe signs (needs --webhook-secret).")
+    URI webhookUrl;
+
+    @Option(names = "--webhook-secret", description = "The endpoint's signing secret, e.g. whsec_…")
+    String webhookSecret;
+
+    @Option(names = "--webhook-duplicate-rate", defaultValue = "0", description = "Share of events delivered twice.")
+    double webhookDuplicateRate;
+
+    @Option(names = "--webhook-shuffle-ms", defaultValue = "0",
+            description = "Each delivery waits a random 0..M ms, so deliveries arrive out of order. Default: ${DEFAULT-VALUE}.")
+    long webhookShuffleMs;
+
+    @Option(names = "--accounts", defaultValue = "0",
+            description = "Connected accounts besides the platform (Stripe-Account), each with its own data. Default: ${DEFAULT-VALUE}.")
+    int accounts;
+
+    @Option(names = "--rate-scope", defaultValue = "key",
+            description = "One rate-limit bucket per API key (key) or per account (account). Default: ${DEFAULT-VALUE}.")
+    String rateScope;
+
     @Override
     public Integer call() throws Exception {
         StripeSimConfig.Builder b = StripeSimConfig.builder().port(port).objects(objects).profile(profile).seed(seed)
                 .resources(resources).rps(rps).latencyMs(latencyMs).latencyJitterMs(jitterMs).errorRate(errorRate)
                 .throttleRate(throttleRate).hangRate(hangRate).hangMs(hangMs).truncateRate(truncateRate)
                 .createRate(createRate).updateRate(updateRate).deleteRate(deleteRate).changesFor(changesFor)
-                .eventsRetention(eventsRetention);
+                .eventsRetention(eventsRetention).webhook(webhookUrl, webhookSecret)
+                .webhookDuplicateRate(webhookDuplicateRate).webhookShuffleMs(webhookShuffleMs).accounts(accounts)
+                .rateScope(RateScope.parse(rateScope));
         if (invoiceLines != null) {
             b.invoiceLines(invoiceLines);
         }
@@ -114,8 +139,12 @@ public final class SimStripeCommand implements Callable<Integer> {
         try (StripeSimulator sim = StripeSimulator.start(b.build())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             System.out.println("Stripe simulator listening on " + sim.baseUrl() + " (any key sk_…); Ctrl-C stops it.");
-            for (String r : resources) {
+            for (String r : sim.config().resources()) {
                 System.out.printf("  /v1/%s: %,d objects%n", r, sim.objectCount(r));
+            }
+            if (!sim.connectedAccountIds().isEmpty()) {
+                System.out.printf("  %d connected accounts (Stripe-Account), e.g. %s%n", sim.connectedAccountIds().size(),
+                        sim.connectedAccountIds().getFirst());
             }
             System.out.flush();
             stopped.await();

@@ -45,7 +45,14 @@ class SimCommandTest {
             "stripe|--events-retention|0s|--events-retention",
             "stripe|--invoice-lines|1,x|--invoice-lines",
             "stripe|--invoice-lines|-1|--invoice-lines",
-            "stripe|--invoice-lines|20000|--invoice-lines"})
+            "stripe|--invoice-lines|20000|--invoice-lines",
+            "stripe|--webhook-url|http://127.0.0.1:1/hook|--webhook-secret",
+            "stripe|--webhook-secret|whsec_x|--webhook-url",
+            "stripe|--webhook-duplicate-rate|1.5|--webhook-duplicate-rate",
+            "stripe|--webhook-shuffle-ms|-1|--webhook-shuffle-ms",
+            "stripe|--accounts|-1|--accounts",
+            "stripe|--accounts|1001|--accounts",
+            "stripe|--rate-scope|user|--rate-scope"})
     void aBadFlagIsNamedInTheErrorAndExitsTwo(String command, String flag, String value, String named) {
         int code = Main.run("sim", command, flag, value);
         assertThat(code).isEqualTo(2);

@@ -240,8 +240,12 @@ public record StripeSimConfig(
             return profile(Profile.parse(profile));
         }
 
+        /** The resources that hold data; {@code all} stands for every one. */
         public Builder resources(List<String> resources) {
             check(resources != null && !resources.isEmpty(), "--resources must name at least one resource");
+            if (resources.size() == 1 && resources.getFirst().trim().equals("all")) {
+                resources = ResourceKind.names();
+            }
             List<String> distinct = new ArrayList<>(new LinkedHashSet<>(resources.stream().map(String::trim).toList()));
             for (String r : distinct) {
                 check(ResourceKind.byName(r).isPresent(),

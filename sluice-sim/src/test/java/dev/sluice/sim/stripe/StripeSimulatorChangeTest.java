@@ -239,7 +239,7 @@ class StripeSimulatorChangeTest {
         FakeClock clock = new FakeClock(NOW + 100);
         try (StripeSimulator sim = all(clock)) {
             SimClient c = new SimClient(sim);
-            for (int i = 0; i < 40; i++) {
+            for (int i = 0; i < 20; i++) {
                 for (String resource : ALL) {
                     sim.update(null, resource, null);
                     if (Set.of("customers", "subscriptions", "products", "prices").contains(resource)) {
@@ -271,7 +271,7 @@ class StripeSimulatorChangeTest {
                 tampered.put(some, truth.get(some).replace("\"livemode\":false", "\"livemode\":true"));
                 assertThat(StateDigest.of(tampered)).isNotEqualTo(state);
             }
-            assertThat(sim.changes()).hasSize(40 * (8 + 4 + 8));
+            assertThat(sim.changes()).hasSize(20 * (8 + 4 + 8));
             assertThat(c.get("/_sim/changes?after=" + (sim.changes().size() - 3), null).json().get("changes"))
                     .hasSize(3);
         }

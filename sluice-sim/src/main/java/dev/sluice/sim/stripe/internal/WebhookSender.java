@@ -63,15 +63,18 @@ public final class WebhookSender implements Consumer<EventRecord>, AutoCloseable
         this.seed = seed;
         this.accounts = accounts;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("stripe-sim-webhooks")
                 .factory());
     }
 
+    /**
+     * Schedules the event's deliveries. Its body is rendered on the sender's thread when first sent, not here: the
+     * caller holds the change lock, and an event's JSON depends only on the event.
+     */
     @Override
     public void accept(EventRecord event) {
-        SimAccount account = accounts.find(event.account());
-        byte[] body = Json.bytes(g -> EventRenderer.write(g, account, event));
+        Body body = new Body(accounts.find(event.account()), event);
         SplittableRandom r = Seeds.random(seed, event.id() + "/webhook");
         long first = shuffleMs == 0 ? 0 : r.nextLong(shuffleMs + 1);
         boolean twice = r.nextDouble() < duplicateRate;
@@ -95,7 +98,26 @@ public final class WebhookSender implements Consumer<EventRecord>, AutoCloseable
         failures.set(0);
     }
 
-    private void schedule(EventRecord event, byte[] body, long delayMs, int attempt) {
+    /** An event's JSON, rendered once and shared by its duplicate and retries. */
+    private static final class Body {
+        private final SimAccount account;
+        private final EventRecord event;
+        private byte[] bytes;
+
+        Body(SimAccount account, EventRecord event) {
+            this.account = account;
+            this.event = event;
+        }
+
+        synchronized byte[] get() {
+            if (bytes == null) {
+                bytes = Json.bytes(g -> EventRenderer.write(g, account, event));
+            }
+            return bytes;
+        }
+    }
+
+    private void schedule(EventRecord event, Body body, long delayMs, int attempt) {
         if (attempt == 0) {
             pending.incrementAndGet();
         }
@@ -109,10 +131,11 @@ public final class WebhookSender implements Consumer<EventRecord>, AutoCloseable
         }
     }
 
-    private void post(EventRecord event, byte[] body, int attempt) {
+    private void post(EventRecord event, Body lazyBody, int attempt) {
         if (attempt > 0) {
             retries.incrementAndGet();
         }
+        byte[] body = lazyBody.get();
         HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
@@ -129,7 +152,7 @@ public final class WebhookSender implements Consumer<EventRecord>, AutoCloseable
             LOG.debug("webhook {} attempt {} failed: {}", event.id(), attempt + 1,
                     error != null ? error.toString() : "HTTP " + response.statusCode());
             long backoff = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt, 20));
-            schedule(event, body, backoff, attempt + 1);
+            schedule(event, lazyBody, backoff, attempt + 1);
         });
     }
 
