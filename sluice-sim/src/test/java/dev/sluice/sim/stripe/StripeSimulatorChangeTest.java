@@ -296,6 +296,10 @@ class StripeSimulatorChangeTest {
             assertThat(c.post("/_sim/change?resource=customers&kind=update&id=cus_nope").status()).isEqualTo(404);
             assertThat(c.post("/_sim/change?resource=customers&kind=explode").status()).isEqualTo(400);
             assertThat(c.post("/_sim/change?resource=nope&kind=update").status()).isEqualTo(404);
+            assertThat(c.post("/_sim/change?resource=customers&kind=cancel").status()).isEqualTo(400);
+            Reply cancel = c.post("/_sim/change?resource=subscriptions&kind=cancel");
+            assertThat(cancel.json().at("/changes/0/kind").asText()).isEqualTo("canceled");
+            assertThat(cancel.json().at("/changes/0/event_type").asText()).isEqualTo("customer.subscription.deleted");
         }
     }
 

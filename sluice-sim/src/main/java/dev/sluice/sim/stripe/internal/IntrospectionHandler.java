@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET /_sim/changes[?after=N]} → {@code {"changes": [{sequence, account, resource, object_id, kind,
  *       event_id, event_type, at_ms}, …]}}, oldest first, those with a sequence above N</li>
  *   <li>{@code POST /_sim/change?resource=R&kind=create|update|delete|cancel[&id=…][&count=N]} → the changes made
- *       now, as above; 404 for an unknown id or when no object can take the change, 409 when this one cannot
+ *       now, as above ({@code cancel}, for subscriptions, is their {@code delete}); 404 for an unknown id or when no object can take the change, 409 when this one cannot
  *       (a paid invoice deleted, a charge deleted)</li>
  *   <li>{@code POST /_sim/reset-stats} → 204; clears stats, the request log and the rate buckets</li>
  * </ul>
@@ -112,6 +112,10 @@ public final class IntrospectionHandler implements HttpHandler {
             throw StripeError.invalidRequest(400, "count must be in 1.." + MAX_CHANGES_PER_CALL, "count");
         }
         String kind = p.getOrDefault("kind", "");
+        if (kind.equals("cancel") && !resource.equals("subscriptions")) {
+            throw StripeError.invalidRequest(400, "kind=cancel is for subscriptions; other resources are deleted",
+                    "kind");
+        }
         List<Change> made = new ArrayList<>();
         for (long i = 0; i < count; i++) {
             made.add(switch (kind) {
