@@ -4,6 +4,7 @@ import dev.sluice.ingest.Batch;
 import dev.sluice.ingest.BatchStore;
 import dev.sluice.ingest.IndexRanges;
 import dev.sluice.ingest.ItemRecord;
+import dev.sluice.store.internal.BatchExpiryRows;
 import dev.sluice.store.internal.Dialect;
 import dev.sluice.store.internal.ItemInsert;
 import dev.sluice.store.internal.Transactions;
@@ -59,11 +60,13 @@ public final class JdbcBatchStore implements BatchStore {
     private final Database db;
     private final Dialect dialect;
     private final Clock clock;
+    private final BatchExpiryRows expiry;
     private final SecureRandom random = new SecureRandom();
 
     public JdbcBatchStore(Database db, Clock clock) {
         this.db = Objects.requireNonNull(db, "db");
         this.dialect = db.dialect();
+        this.expiry = new BatchExpiryRows(dialect);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -333,11 +336,11 @@ public final class JdbcBatchStore implements BatchStore {
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
-                for (List<String> ids = expiredCandidates(c, createdBefore); !ids.isEmpty();
-                        ids = expiredCandidates(c, createdBefore)) {
+                for (List<String> ids = expiry.candidates(c, createdBefore, EXPIRE_PAGE); !ids.isEmpty();
+                        ids = expiry.candidates(c, createdBefore, EXPIRE_PAGE)) {
                     for (String id : ids) {
                         current = id;
-                        List<String> batchKeys = expireOne(c, id);
+                        List<String> batchKeys = expiry.expireOne(c, id);
                         c.commit();
                         if (batchKeys != null) {
                             expired.add(id);
@@ -357,54 +360,6 @@ public final class JdbcBatchStore implements BatchStore {
                     + "; batches already expired: " + expired + ", their object keys: " + keys + ": " + e.getMessage(),
                     e);
         }
-    }
-
-    /** Up to {@value #EXPIRE_PAGE} open batches created before the instant, oldest first; ends the transaction. */
-    private List<String> expiredCandidates(Connection c, Instant createdBefore) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM sluice_batches WHERE status = ?"
-                + " AND created_at < ? ORDER BY created_at LIMIT " + EXPIRE_PAGE)) {
-            ps.setString(1, Batch.Status.OPEN.wire());
-            dialect.bindInstant(ps, 2, createdBefore.toEpochMilli());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-        }
-        c.commit();
-        return ids;
-    }
-
-    /**
-     * Expires one batch if it is still open, in the caller's transaction; returns its items' object keys, or
-     * {@code null} if it was not open any more.
-     */
-    private List<String> expireOne(Connection c, String id) throws SQLException {
-        List<String> keys = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE sluice_batches SET status = ? WHERE id = ? AND status = ?")) {
-            ps.setString(1, Batch.Status.EXPIRED.wire());
-            ps.setString(2, id);
-            ps.setString(3, Batch.Status.OPEN.wire());
-            if (ps.executeUpdate() == 0) {
-                return null; // sealed since it was listed
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT object_key FROM sluice_batch_items"
-                + " WHERE batch_id = ? AND object_key IS NOT NULL ORDER BY idx")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(rs.getString(1));
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sluice_batch_items WHERE batch_id = ?")) {
-            ps.setString(1, id);
-            ps.executeUpdate();
-        }
-        return keys;
     }
 
     private String newId() {
