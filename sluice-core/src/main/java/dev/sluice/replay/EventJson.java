@@ -2,6 +2,7 @@ package dev.sluice.replay;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -35,8 +36,21 @@ public final class EventJson {
         }
     }
 
+    /**
+     * Parses one message received as text, without encoding it back to UTF-8: a WebSocket client hands over text
+     * frames already decoded, and a round trip through bytes would cost the reader as much again. The event's
+     * {@code sizeBytes} is the text's UTF-8 length all the same.
+     *
+     * @return the event, or null for a kind this version does not know
+     * @throws FormatException naming the missing or malformed field
+     */
     public static Event parse(String text) {
-        return parse(text.getBytes(StandardCharsets.UTF_8));
+        try (JsonParser p = JSON.createParser(text)) {
+            return parse(p, (from, to) -> text.substring((int) from.getCharOffset(), (int) to.getCharOffset()),
+                    utf8Length(text));
+        } catch (IOException e) {
+            throw new FormatException("event could not be read: " + e.getMessage());
+        }
     }
 
     /**
@@ -51,6 +65,42 @@ public final class EventJson {
 
     public static Event parse(byte[] utf8, int offset, int length) {
         try (JsonParser p = JSON.createParser(utf8, offset, length)) {
+            return parse(p, (from, to) -> new String(utf8, offset + (int) from.getByteOffset(),
+                    (int) (to.getByteOffset() - from.getByteOffset()), StandardCharsets.UTF_8), length);
+        } catch (IOException e) {
+            throw new FormatException("event could not be read: " + e.getMessage());
+        }
+    }
+
+    /** How many bytes {@code s} takes in UTF-8, without encoding it (an unpaired surrogate counts as {@code ?}). */
+    public static int utf8Length(CharSequence s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    bytes += 2; // the pair is 4 bytes for 2 chars
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    // encoded as '?', one byte
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** Cuts the text between two parser locations out of the message (the raw {@code record}). */
+    private interface Slicer {
+        String slice(JsonLocation from, JsonLocation to);
+    }
+
+    private static Event parse(JsonParser p, Slicer slicer, int sizeBytes) throws IOException {
+        try {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new FormatException("an event must be a JSON object");
             }
@@ -67,7 +117,7 @@ public final class EventJson {
                     case "did" -> did = text(p, t, "did");
                     case "time_us" -> timeUs = number(p, t, "time_us");
                     case "kind" -> kind = text(p, t, "kind");
-                    case "commit" -> commit = commit(p, t, utf8, offset);
+                    case "commit" -> commit = commit(p, t, slicer);
                     case "identity" -> identity = identity(p, t);
                     case "account" -> account = account(p, t);
                     default -> p.skipChildren();
@@ -83,15 +133,13 @@ public final class EventJson {
                 throw new FormatException("event at time_us " + timeUs + " has no \"kind\"");
             }
             return switch (kind) {
-                case "commit" -> Event.commit(did, timeUs, require(commit, "commit", timeUs), length);
-                case "identity" -> Event.identity(did, timeUs, require(identity, "identity", timeUs), length);
-                case "account" -> Event.account(did, timeUs, require(account, "account", timeUs), length);
+                case "commit" -> Event.commit(did, timeUs, require(commit, "commit", timeUs), sizeBytes);
+                case "identity" -> Event.identity(did, timeUs, require(identity, "identity", timeUs), sizeBytes);
+                case "account" -> Event.account(did, timeUs, require(account, "account", timeUs), sizeBytes);
                 default -> null;
             };
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new FormatException("event is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new FormatException("event could not be read: " + e.getMessage());
         }
     }
 
@@ -102,7 +150,7 @@ public final class EventJson {
         return body;
     }
 
-    private static Event.Commit commit(JsonParser p, JsonToken t, byte[] utf8, int base) throws IOException {
+    private static Event.Commit commit(JsonParser p, JsonToken t, Slicer slicer) throws IOException {
         expectObject(t, "commit");
         String rev = null;
         String operation = null;
@@ -123,10 +171,9 @@ public final class EventJson {
                     if (v == JsonToken.VALUE_NULL) {
                         record = null;
                     } else {
-                        int start = (int) p.currentTokenLocation().getByteOffset();
+                        JsonLocation start = p.currentTokenLocation();
                         p.skipChildren();
-                        int end = (int) p.currentLocation().getByteOffset();
-                        record = new String(utf8, base + start, end - start, StandardCharsets.UTF_8);
+                        record = slicer.slice(start, p.currentLocation());
                     }
                 }
                 default -> p.skipChildren();

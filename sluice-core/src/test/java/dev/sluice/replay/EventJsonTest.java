@@ -22,6 +22,7 @@ class EventJsonTest {
         Event back = EventJson.parse(bytes);
         assertThat(back).isEqualTo(new Event(e.did(), e.timeUs(), e.kind(), e.commit(), e.identity(), e.account(),
                 bytes.length));
+        assertThat(EventJson.parse(new String(bytes, StandardCharsets.UTF_8))).as("parsed from text").isEqualTo(back);
         assertThat(EventJson.write(back)).isEqualTo(new String(bytes, StandardCharsets.UTF_8));
         return back;
     }
@@ -36,6 +37,33 @@ class EventJsonTest {
                 record), 0);
         Event back = roundTrip(e);
         assertThat(back.commit().recordJson()).isEqualTo(record);
+    }
+
+    @Test
+    void aRecordWithCharactersBeyondAsciiIsCutTheSameFromTextAsFromBytes() {
+        String record = "{\"text\":\"caf\u00e9 \u2603 \ud83d\ude00 \\u00e9\",\"n\":{\"deep\":[1,{\"x\":\"}\"}]}}";
+        Event back = roundTrip(Event.commit(DID, 3L, new Event.Commit("3l3qo2vutsw2b", Event.Operation.CREATE,
+                "app.bsky.feed.post", "3l3qo2vuowo2b", "bafyreiabc", record), 0));
+        assertThat(back.commit().recordJson()).isEqualTo(record);
+    }
+
+    @Test
+    void theUtf8LengthOfTextIsCountedWithoutEncodingIt() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int round = 0; round < 2_000; round++) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = random.nextInt(40); i > 0; i--) {
+                switch (random.nextInt(5)) {
+                    case 0 -> sb.append((char) random.nextInt(0x80));
+                    case 1 -> sb.append((char) (0x80 + random.nextInt(0x780)));
+                    case 2 -> sb.append((char) (0x800 + random.nextInt(0xD000)));
+                    case 3 -> sb.appendCodePoint(0x10000 + random.nextInt(0x100000));
+                    default -> sb.append((char) (0xD800 + random.nextInt(0x800))); // unpaired surrogates
+                }
+            }
+            String s = sb.toString();
+            assertThat(EventJson.utf8Length(s)).as("%s", s).isEqualTo(utf8Length(s));
+        }
     }
 
     @Test

@@ -43,10 +43,15 @@ public final class SimJetstreamCommand implements Callable<Integer> {
                     + "For trying a client's reconnection. Default: ${DEFAULT-VALUE}.")
     long dropAfter;
 
+    @Option(names = "--prerender",
+            description = "Render the history's frames once at start and serve them from memory (they take their "
+                    + "size in heap): serving then costs little CPU, as a benchmark's source should.")
+    boolean prerender;
+
     @Override
     public Integer call() throws Exception {
         JetstreamSimConfig.Builder b = JetstreamSimConfig.builder().port(port).events(events).hours(hours).dids(dids)
-                .seed(seed).rate(rate).dropAfter(dropAfter);
+                .seed(seed).rate(rate).dropAfter(dropAfter).prerender(prerender);
         if (retention != null) {
             b.retention(retention);
         }

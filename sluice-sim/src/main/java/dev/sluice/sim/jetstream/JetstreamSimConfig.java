@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  * @param retention   how far back a cursor may reach; an older cursor is clamped to the oldest retained event
  * @param startUs     the start time in unix microseconds, or empty for the clock's time at start
  * @param dropAfter   close each subscriber's socket abruptly after this many events (0: never), to test reconnects
+ * @param prerender   render every historical event's frame once at start and serve it from memory, so that serving
+ *                    costs the socket and little else (a benchmark's source, apart from the replay it feeds); the
+ *                    history's frames then take their size in heap
  */
 public record JetstreamSimConfig(
         int port,
@@ -39,7 +42,8 @@ public record JetstreamSimConfig(
         Map<String, Double> collections,
         Duration retention,
         OptionalLong startUs,
-        long dropAfter) {
+        long dropAfter,
+        boolean prerender) {
 
     /** The default mix of record creations, roughly the network's: mostly likes, then posts, follows, reposts. */
     public static final Map<String, Double> DEFAULT_COLLECTIONS = defaultCollections();
@@ -87,6 +91,7 @@ public record JetstreamSimConfig(
         b.retention = retention;
         b.startUs = startUs.isPresent() ? startUs.getAsLong() : null;
         b.dropAfter = dropAfter;
+        b.prerender = prerender;
         return b;
     }
 
@@ -102,6 +107,7 @@ public record JetstreamSimConfig(
         private Duration retention; // null: hours
         private Long startUs; // null: the clock's time at start
         private long dropAfter = 0;
+        private boolean prerender;
 
         private Builder() {
         }
@@ -185,13 +191,20 @@ public record JetstreamSimConfig(
             return this;
         }
 
+        public Builder prerender(boolean prerender) {
+            this.prerender = prerender;
+            return this;
+        }
+
         public JetstreamSimConfig build() {
             long spanUs = hours * 3_600_000_000L;
+            check(!prerender || events <= Integer.MAX_VALUE, "--prerender holds at most " + Integer.MAX_VALUE
+                    + " events, was " + events);
             check(events <= spanUs / MIN_SPACING_US, "--events must be at most " + spanUs / MIN_SPACING_US
                     + " for --hours " + hours + " (one event per " + MIN_SPACING_US + " µs), was " + events);
             Duration keep = retention != null ? retention : Duration.ofHours(hours);
             return new JetstreamSimConfig(port, bindAddress, events, hours, dids, seed, rate, collections, keep,
-                    startUs == null ? OptionalLong.empty() : OptionalLong.of(startUs), dropAfter);
+                    startUs == null ? OptionalLong.empty() : OptionalLong.of(startUs), dropAfter, prerender);
         }
 
         private static void check(boolean ok, String message) {

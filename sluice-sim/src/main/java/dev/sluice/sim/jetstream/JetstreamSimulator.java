@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * after it and continues into the live tail with no gap; a cursor older than the retention is clamped silently to
  * the oldest retained event. Identity and account events pass whatever {@code wantedCollections} says.
  *
+ * <p>With {@code prerender}, the history's frames are made once at start (on every core) and served from memory, so
+ * that serving them costs little more than the socket: a benchmark's source that takes no CPU from what it measures.
+ *
  * <p>Each subscriber has its own virtual thread that makes and sends its events with blocking writes, so delivery is
  * only as fast as the client reads and a client that stops reading stalls its sender with nothing held in the heap.
  * A bad query gets HTTP 400 naming the parameter.
@@ -63,7 +66,8 @@ public final class JetstreamSimulator implements AutoCloseable {
         long startUs = config.startUs().orElseGet(() -> clock.epochMillis() * 1_000L);
         Firehose firehose = new Firehose(config.events(), config.hours() * 3_600_000_000L, startUs, config.rate(),
                 config.dids(), config.collections(), config.seed());
-        Feed feed = new Feed(firehose, clock, config.retention().toNanos() / 1_000L, config.dropAfter());
+        String[] frames = config.prerender() ? Feed.render(firehose, config.events()) : null;
+        Feed feed = new Feed(firehose, clock, config.retention().toNanos() / 1_000L, config.dropAfter(), frames);
         WebServer server = WebServer.builder()
                 .host(config.bindAddress())
                 .port(config.port())

@@ -3,7 +3,6 @@ package dev.sluice.source.jetstream;
 import java.io.IOException;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -12,10 +11,13 @@ import java.util.concurrent.CompletionStage;
  * says so; a link the inbox no longer counts as current asks for nothing more.
  */
 final class Link implements WebSocket.Listener {
-    /** A whole message as UTF-8 bytes (none for a binary one), and the connection it came on. */
-    record Message(byte[] utf8, boolean binary, int generation) {
+    /**
+     * A whole message as the text java.net.http decoded (null for a binary one), and the connection it came on. Its
+     * size is counted in chars: the bytes of the ASCII JSON Jetstream sends, and what a Latin-1 string takes in heap.
+     */
+    record Message(String text, boolean binary, int generation) {
         int size() {
-            return utf8.length;
+            return text == null ? 0 : text.length();
         }
     }
 
@@ -68,17 +70,23 @@ final class Link implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        // Copied now: java.net.http may reuse data once this returns.
-        partialText.append(data);
-        if (!last) {
-            if (inbox.heard(this)) {
-                webSocket.request(1); // the rest of this message
+        // Copied now: java.net.http may reuse data once this returns. A message in one frame (the usual case) is
+        // copied once, straight into its String; the parser reads the chars, never an encoding of them.
+        String text;
+        if (last && partialText.isEmpty()) {
+            text = data.toString();
+        } else {
+            partialText.append(data);
+            if (!last) {
+                if (inbox.heard(this)) {
+                    webSocket.request(1); // the rest of this message
+                }
+                return null;
             }
-            return null;
+            text = partialText.toString();
+            partialText.setLength(0);
         }
-        byte[] utf8 = partialText.toString().getBytes(StandardCharsets.UTF_8);
-        partialText.setLength(0);
-        if (inbox.received(this, new Message(utf8, false, generation))) {
+        if (inbox.received(this, new Message(text, false, generation))) {
             webSocket.request(1);
         }
         return null;
@@ -92,7 +100,7 @@ final class Link implements WebSocket.Listener {
             }
             return null;
         }
-        if (inbox.received(this, new Message(new byte[0], true, generation))) {
+        if (inbox.received(this, new Message(null, true, generation))) {
             webSocket.request(1);
         }
         return null;

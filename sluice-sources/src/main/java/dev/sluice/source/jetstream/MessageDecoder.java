@@ -4,7 +4,6 @@ import dev.sluice.replay.Event;
 import dev.sluice.replay.EventJson;
 import dev.sluice.source.jetstream.Link.Message;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 
 /**
@@ -37,10 +36,10 @@ final class MessageDecoder {
             throw new IOException(where(lastUs) + " is binary; Jetstream sends binary only when asked to compress");
         }
         try {
-            return EventJson.parse(m.utf8());
+            return EventJson.parse(m.text());
         } catch (EventJson.FormatException ex) {
             throw new IOException(where(lastUs) + " is not a Jetstream event: " + ex.getMessage() + "; it begins "
-                    + excerpt(m.utf8()), ex);
+                    + excerpt(m.text()), ex);
         }
     }
 
@@ -53,8 +52,7 @@ final class MessageDecoder {
      * The first {@value #EXCERPT_CHARS} characters of a message, quoted, control characters escaped, and its size
      * when that is not all of it: enough to see what came instead of an event, never a whole large message.
      */
-    static String excerpt(byte[] utf8) {
-        String text = new String(utf8, 0, Math.min(utf8.length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8);
+    static String excerpt(String text) {
         StringBuilder sb = new StringBuilder("\"");
         int[] shown = text.codePoints().limit(EXCERPT_CHARS).toArray();
         for (int c : shown) {
@@ -65,7 +63,7 @@ final class MessageDecoder {
             }
         }
         sb.append('"');
-        boolean whole = utf8.length <= EXCERPT_CHARS * 4 && shown.length == text.codePointCount(0, text.length());
-        return whole ? sb.toString() : sb + " (" + utf8.length + " bytes in all)";
+        boolean whole = shown.length == text.codePointCount(0, text.length());
+        return whole ? sb.toString() : sb + " (" + EventJson.utf8Length(text) + " bytes in all)";
     }
 }

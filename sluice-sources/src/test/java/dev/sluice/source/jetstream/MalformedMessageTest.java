@@ -13,7 +13,6 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -54,11 +53,11 @@ class MalformedMessageTest {
 
     @Test
     void anExcerptShowsTheStartOfALongMessageEscapedAndSaysHowLongItWas() {
-        assertThat(MessageDecoder.excerpt("{\"a\":1}".getBytes(StandardCharsets.UTF_8))).isEqualTo("\"{\"a\":1}\"");
-        assertThat(MessageDecoder.excerpt("a\nb\u0000é😀".getBytes(StandardCharsets.UTF_8)))
+        assertThat(MessageDecoder.excerpt("{\"a\":1}")).isEqualTo("\"{\"a\":1}\"");
+        assertThat(MessageDecoder.excerpt("a\nb\u0000é😀"))
                 .isEqualTo("\"a\\u000ab\\u0000é😀\"");
         String longer = "é".repeat(MessageDecoder.EXCERPT_CHARS + 1);
-        assertThat(MessageDecoder.excerpt(longer.getBytes(StandardCharsets.UTF_8)))
+        assertThat(MessageDecoder.excerpt(longer))
                 .isEqualTo("\"" + "é".repeat(MessageDecoder.EXCERPT_CHARS) + "\" ("
                         + 2 * (MessageDecoder.EXCERPT_CHARS + 1) + " bytes in all)");
     }

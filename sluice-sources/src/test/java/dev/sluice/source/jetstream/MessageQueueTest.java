@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The queue asks for more only below its bound and asks again once drained below it. */
 class MessageQueueTest {
     private static Message of(int bytes) {
-        return new Message(new byte[bytes], false, 1);
+        return new Message("x".repeat(bytes), false, 1);
     }
 
     @Test

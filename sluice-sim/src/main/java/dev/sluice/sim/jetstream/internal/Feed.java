@@ -1,6 +1,8 @@
 package dev.sluice.sim.jetstream.internal;
 
+import dev.sluice.replay.EventJson;
 import dev.sluice.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +29,16 @@ public final class Feed {
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong drops = new AtomicLong();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    /** The history's frames rendered once, or null: each is then made when it is sent. */
+    private final String[] frames;
 
     public Feed(Firehose firehose, Clock clock, long retentionUs, long dropAfter) {
+        this(firehose, clock, retentionUs, dropAfter, null);
+    }
+
+    /** A feed that serves the history from {@code frames} ({@link #render}), and the live tail as it comes. */
+    public Feed(Firehose firehose, Clock clock, long retentionUs, long dropAfter, String[] frames) {
+        this.frames = frames;
         this.firehose = firehose;
         this.clock = clock;
         this.startUs = firehose.timeline().startUs();
@@ -39,6 +49,27 @@ public final class Feed {
 
     public Firehose firehose() {
         return firehose;
+    }
+
+    /** Every historical event's frame, rendered on all cores: what {@link #frame} serves from memory. */
+    public static String[] render(Firehose firehose, long events) {
+        String[] out = new String[Math.toIntExact(events)];
+        java.util.stream.IntStream.range(0, out.length).parallel().forEach(i ->
+                out[i] = new String(EventJson.writeBytes(firehose.bare(firehose.skeleton(i))), StandardCharsets.UTF_8));
+        return out;
+    }
+
+    /** The text frame of event {@code i}: pre-rendered for the history when the feed has it, else made now. */
+    String frame(long i, Skeleton s) {
+        if (frames != null && i < frames.length) {
+            return frames[(int) i];
+        }
+        return new String(EventJson.writeBytes(firehose.bare(s)), StandardCharsets.UTF_8);
+    }
+
+    /** Whether the history's frames are held rendered (then a subscriber with no filter needs no skeleton). */
+    boolean prerendered(long i) {
+        return frames != null && i < frames.length;
     }
 
     public long nowUs() {

@@ -11,7 +11,6 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,14 +156,14 @@ public final class Subscriber implements WsListener {
                 waiting.await();
             }
             Subscription sub = subscription;
+            boolean everything = sub.dids().isEmpty() && sub.collections().isEmpty();
             for (long i = feed.startIndex(sub.cursorUs()); !stopping; i++) {
-                Skeleton s = firehose.skeleton(i);
-                feed.awaitTime(s.timeUs());
-                if (!wants(sub, firehose, s)) {
+                feed.awaitTime(firehose.timeUs(i));
+                Skeleton s = everything && feed.prerendered(i) ? null : firehose.skeleton(i);
+                if (s != null && !wants(sub, firehose, s)) {
                     continue;
                 }
-                byte[] json = EventJson.writeBytes(firehose.bare(s));
-                String text = new String(json, StandardCharsets.UTF_8);
+                String text = feed.frame(i, s);
                 sendLock.lock();
                 try {
                     if (stopping) {
@@ -174,7 +173,7 @@ public final class Subscriber implements WsListener {
                 } finally {
                     sendLock.unlock();
                 }
-                feed.sent(json.length);
+                feed.sent(EventJson.utf8Length(text));
                 sent++;
                 long dropAfter = feed.dropAfter();
                 if (dropAfter > 0 && sent >= dropAfter) {
