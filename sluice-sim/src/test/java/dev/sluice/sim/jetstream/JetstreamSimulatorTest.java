@@ -61,6 +61,21 @@ class JetstreamSimulatorTest {
     }
 
     @Test
+    void aPrerenderedHistoryServesTheSameEventsIntoTheLiveTailAndFiltersStillApply() throws Exception {
+        JetstreamSimConfig.Builder b = JetstreamSimConfig.builder().events(3_000).rate(100).prerender(true);
+        try (JetstreamSimulator sim = start(b, new FakeClock());
+             WsTestClient all = new WsTestClient(subscribe(sim, "cursor=" + sim.event(2_900).timeUs()));
+             WsTestClient likes = new WsTestClient(subscribe(sim, "cursor=0&wantedCollections=app.bsky.feed.like"))) {
+            assertThat(take(all, 200)).containsExactlyElementsOf(expected(sim.events(sim.event(2_900).timeUs(),
+                    Long.MAX_VALUE), 200)); // 100 rendered ones, then 100 of the live tail made as they come
+            List<Event> got = take(likes, 100);
+            assertThat(got).allMatch(e -> e.kind() != Event.Kind.COMMIT
+                    || e.commit().collection().equals("app.bsky.feed.like"));
+            assertThat(got).filteredOn(e -> e.kind() == Event.Kind.COMMIT).hasSizeGreaterThan(50);
+        }
+    }
+
+    @Test
     void noCursorOrAFutureCursorIsTheLiveTail() throws Exception {
         FakeClock clock = new FakeClock();
         try (JetstreamSimulator sim = start(JetstreamSimConfig.builder().events(1_000).rate(50), clock)) {
