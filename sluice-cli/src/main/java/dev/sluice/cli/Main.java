@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        IdlePriority.allowRelaunch(); // this JVM is the command's own process, not a test's
         System.exit(run(args));
     }
 

@@ -4,12 +4,15 @@ import dev.sluice.replay.govern.ForegroundProbe;
 import dev.sluice.replay.govern.ForegroundSample;
 import dev.sluice.store.internal.Dialect;
 import dev.sluice.store.internal.Dialects;
+import dev.sluice.store.internal.Transactions;
 import dev.sluice.time.Clock;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -18,8 +21,12 @@ import java.util.Properties;
  * The replay governor's foreground probe: a canary query, timed, on a JDBC connection of its own — never one from
  * the sink's pool, so the canary waits in the queue foreground clients wait in rather than in Sluice's own.
  *
- * <p>Each {@link #sample()} runs the canary SQL ({@value #DEFAULT_SQL} unless the user gave {@code --canary-sql}),
- * reads every row it returns, and reports the time that took. On PostgreSQL it then counts, untimed, the other
+ * <p>Each {@link #sample()} runs the canary and reads every row it returns, and reports the time that took. The
+ * canary is the user's {@code --canary-sql}, or by default a tiny write and a read, each committing on its own:
+ * {@value #DEFAULT_WRITE} then {@value #DEFAULT_READ}, on a one-row table {@value #DEFAULT_TABLE} that {@link #open}
+ * creates if it is missing. A write because what a foreground feels first is the queue for commits and the WAL, which
+ * a {@code SELECT 1} never joins (measured: {@code SELECT 1} did not slow down while a replay tripled pgbench's p99);
+ * a read because reads are most of many foregrounds. On PostgreSQL it then counts, untimed, the other
  * sessions of the same database waiting on a lock ({@code pg_stat_activity.wait_event_type = 'Lock'}), leaving out
  * its own session and every session whose {@code application_name} starts with {@value #SLUICE_APPLICATION_PREFIX}
  * — Sluice's own writers queueing on each other are the inner loop's business, not a foreground symptom. On SQLite
@@ -40,7 +47,10 @@ import java.util.Properties;
  * another while a sample runs, and then aborts it by closing the connection.
  */
 public final class JdbcCanary implements ForegroundProbe {
-    public static final String DEFAULT_SQL = "SELECT 1";
+    /** The default canary's table: one row, {@code (id, n)}, created by {@link #open} if missing. */
+    public static final String DEFAULT_TABLE = "sluice_canary";
+    public static final String DEFAULT_WRITE = "UPDATE sluice_canary SET n = n + 1 WHERE id = 1";
+    public static final String DEFAULT_READ = "SELECT n FROM sluice_canary WHERE id = 1";
     /** The canary connection's {@code application_name} on PostgreSQL. */
     public static final String APPLICATION_NAME = "sluice-canary";
     /** Sessions whose {@code application_name} starts with this are Sluice's own and never counted as waiters. */
@@ -49,14 +59,14 @@ public final class JdbcCanary implements ForegroundProbe {
 
     private final DatabaseUrl url;
     private final Dialect dialect;
-    private final String sql;
+    private final List<String> sql;
     private final Clock clock;
     private volatile Connection connection;
-    private volatile PreparedStatement canary;
+    private volatile List<PreparedStatement> canary;
     private volatile PreparedStatement waiters;
     private volatile boolean closed;
 
-    private JdbcCanary(DatabaseUrl url, String sql, Clock clock) {
+    private JdbcCanary(DatabaseUrl url, List<String> sql, Clock clock) {
         this.url = url;
         this.dialect = Dialects.of(url.kind());
         this.sql = sql;
@@ -71,13 +81,14 @@ public final class JdbcCanary implements ForegroundProbe {
     /**
      * Connects and runs the canary once.
      *
-     * @param canarySql the user's {@code --canary-sql}, or null/blank for {@value #DEFAULT_SQL}
+     * @param canarySql the user's {@code --canary-sql}, or null/blank for the default write and read
      * @throws StoreException if the database cannot be reached, or the canary fails there (the message names
      *         {@code --canary-sql} and carries the database's error)
      */
     public static JdbcCanary open(DatabaseUrl url, String canarySql, Clock clock) {
         Objects.requireNonNull(url, "url");
-        String sql = canarySql == null || canarySql.isBlank() ? DEFAULT_SQL : canarySql.strip();
+        boolean builtIn = canarySql == null || canarySql.isBlank();
+        List<String> sql = builtIn ? List.of(DEFAULT_WRITE, DEFAULT_READ) : List.of(canarySql.strip());
         JdbcCanary c = new JdbcCanary(url, sql, Objects.requireNonNull(clock, "clock"));
         try {
             c.connect();
@@ -85,11 +96,21 @@ public final class JdbcCanary implements ForegroundProbe {
             c.close();
             throw new StoreException("cannot open the canary connection to " + url + ": " + e.getMessage(), e);
         }
+        if (builtIn) {
+            try {
+                c.createTable();
+            } catch (SQLException e) {
+                c.close();
+                throw new StoreException("cannot create the canary's table " + DEFAULT_TABLE + " on " + url
+                        + " (or give --canary-sql a query that needs none): " + e.getMessage(), e);
+            }
+        }
         try {
             c.sample();
         } catch (SQLException e) {
             c.close();
-            throw new StoreException("--canary-sql \"" + sql + "\" failed on " + url + ": " + e.getMessage(), e);
+            throw new StoreException("--canary-sql \"" + String.join("; ", sql) + "\" failed on " + url + ": "
+                    + e.getMessage(), e);
         }
         return c;
     }
@@ -112,14 +133,16 @@ public final class JdbcCanary implements ForegroundProbe {
         }
         // Locals: close() may clear the fields from another thread; the statements then fail on their closed
         // connection, which is the abort close() intends.
-        PreparedStatement st = canary;
+        List<PreparedStatement> sts = canary;
         PreparedStatement w = waiters;
-        if (st == null) {
+        if (sts == null) {
             throw new SQLException("the canary is closed");
         }
         try {
             long start = clock.nanoTime();
-            drain(st, st.execute());
+            for (PreparedStatement st : sts) {
+                drain(st, st.execute());
+            }
             long latency = clock.nanoTime() - start;
             return new ForegroundSample(Math.max(0, latency), w == null ? 0 : countWaiters(w));
         } catch (SQLException e) {
@@ -166,21 +189,38 @@ public final class JdbcCanary implements ForegroundProbe {
         }
     }
 
+    /** The default canary's one-row table, under the dialect's DDL lock (two replays may start at once). */
+    private synchronized void createTable() throws SQLException {
+        Connection c = connection;
+        c.setAutoCommit(false);
+        try {
+            Transactions.ddl(c, dialect, List.of("CREATE TABLE IF NOT EXISTS " + DEFAULT_TABLE
+                    + " (id INTEGER PRIMARY KEY, n BIGINT NOT NULL)", "INSERT INTO " + DEFAULT_TABLE
+                    + " (id, n) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"));
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
     /** Prepares the canary (SQLite compiles it here, so a syntax error shows here) and the waiters query. */
     private synchronized void prepare() throws SQLException {
         Connection c = connection;
         if (c == null) {
             throw new SQLException("the canary is closed");
         }
-        PreparedStatement st = c.prepareStatement(sql);
-        st.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+        List<PreparedStatement> sts = new ArrayList<>();
+        for (String one : sql) {
+            PreparedStatement st = c.prepareStatement(one);
+            st.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            sts.add(st);
+        }
         PreparedStatement w = null;
         Optional<String> waitersSql = dialect.lockWaitersQuery(SLUICE_APPLICATION_PREFIX);
         if (waitersSql.isPresent()) {
             w = c.prepareStatement(waitersSql.get());
             w.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
         }
-        canary = st;
+        canary = List.copyOf(sts);
         waiters = w;
     }
 
@@ -217,7 +257,7 @@ public final class JdbcCanary implements ForegroundProbe {
 
     @Override
     public String describe() {
-        return "canary \"" + sql + "\" on " + url;
+        return "canary \"" + String.join("; ", sql) + "\" on " + url;
     }
 
     /** Closes the connection, aborting a canary in progress. Idempotent. */

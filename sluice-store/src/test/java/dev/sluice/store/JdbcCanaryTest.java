@@ -52,15 +52,22 @@ class JdbcCanaryTest {
 
     @ParameterizedTest
     @MethodSource(TestDatabases.KINDS)
-    void timesTheDefaultCanaryWithNoWaitersOnAnIdleDatabase(Kind kind) throws Exception {
+    void theDefaultCanaryIsATinyWriteAndARead_TimedWithNoWaitersOnAnIdleDatabase(Kind kind) throws Exception {
         DatabaseUrl url = migrated(kind);
         try (JdbcCanary canary = JdbcCanary.open(url, null)) {
-            assertThat(canary.describe()).isEqualTo("canary \"SELECT 1\" on " + url);
+            assertThat(canary.describe()).isEqualTo("canary \"" + JdbcCanary.DEFAULT_WRITE + "; "
+                    + JdbcCanary.DEFAULT_READ + "\" on " + url);
             for (int i = 0; i < 5; i++) {
                 ForegroundSample s = canary.sample();
                 assertThat(s.latencyNanos()).isPositive().isLessThan(Duration.ofSeconds(5).toNanos());
                 assertThat(s.waiters()).isZero();
             }
+        }
+        // Its table was made on open, and each sample (the one open takes included) committed one write.
+        try (JdbcCanary again = JdbcCanary.open(url, null); Connection c = connect(url, null);
+             Statement st = c.createStatement(); var rs = st.executeQuery("SELECT n FROM sluice_canary WHERE id = 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(7);
         }
     }
 

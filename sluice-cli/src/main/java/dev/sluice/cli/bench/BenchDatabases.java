@@ -54,6 +54,17 @@ final class BenchDatabases {
         }
     }
 
+    /**
+     * {@code url} as a {@code --db} value for a child process: its {@code toString} masks the password, which the
+     * child needs (the bench's own servers are local, so the command line is seen by no one else).
+     */
+    static String forChild(DatabaseUrl url) {
+        String s = url.toString();
+        return url.password().map(p -> s.replace(":****@", ":"
+                + java.net.URLEncoder.encode(p, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20") + "@"))
+                .orElse(s);
+    }
+
     static Connection connect(DatabaseUrl url) throws SQLException {
         Properties props = new Properties();
         url.user().ifPresent(u -> props.setProperty("user", u));

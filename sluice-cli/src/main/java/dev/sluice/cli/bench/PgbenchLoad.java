@@ -70,6 +70,18 @@ final class PgbenchLoad {
         });
     }
 
+    /**
+     * One window of the foreground: a single pgbench run of {@code seconds}; returns its transactions' latencies. Its
+     * clients connect at its start, so a window begins with a few milliseconds of connecting, in every window alike.
+     */
+    Latencies window(int seconds) {
+        Path prefix = logDir.resolve("window" + System.nanoTime());
+        pgbenchRun(seconds, prefix);
+        List<Long> latencies = new ArrayList<>();
+        collect(prefix, latencies);
+        return new Latencies(latencies.stream().mapToLong(Long::longValue).sorted().toArray());
+    }
+
     interface ThrowingRunnable {
         void run() throws Exception;
     }
@@ -100,30 +112,36 @@ final class PgbenchLoad {
             try {
                 while (!stop) {
                     Path prefix = logDir.resolve("chunk" + (chunk++));
-                    pgbench(List.of("-n", "-R", Double.toString(rate), "-c", Integer.toString(clients), "-j", "1",
-                            "-T", Integer.toString(CHUNK_SECONDS), "-l", "--log-prefix=" + prefix), 120, "pgbench");
-                    collect(prefix);
+                    pgbenchRun(CHUNK_SECONDS, prefix);
+                    collect(prefix, latencies);
                 }
             } catch (RuntimeException e) {
                 failure = e;
             }
         }
+    }
 
-        private void collect(Path prefix) {
-            String name = prefix.getFileName().toString() + ".";
-            try (Stream<Path> files = Files.list(logDir)) {
-                for (Path f : files.filter(p -> p.getFileName().toString().startsWith(name)).toList()) {
-                    for (String line : Files.readAllLines(f)) {
-                        String[] fields = line.split(" ");
-                        if (fields.length >= 3 && !fields[2].equals("skipped")) {
-                            latencies.add(Long.parseLong(fields[2]));
-                        }
+    /** One fixed-rate pgbench run of {@code seconds}, logging every transaction under {@code prefix}. */
+    private void pgbenchRun(int seconds, Path prefix) {
+        pgbench(List.of("-n", "-R", Double.toString(rate), "-c", Integer.toString(clients), "-j", "1",
+                "-T", Integer.toString(seconds), "-l", "--log-prefix=" + prefix), seconds + 120, "pgbench");
+    }
+
+    /** Reads (and deletes) the per-transaction logs pgbench wrote under {@code prefix} into {@code latencies}. */
+    private void collect(Path prefix, List<Long> latencies) {
+        String name = prefix.getFileName().toString() + ".";
+        try (Stream<Path> files = Files.list(logDir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(name)).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    String[] fields = line.split(" ");
+                    if (fields.length >= 3 && !fields[2].equals("skipped")) {
+                        latencies.add(Long.parseLong(fields[2]));
                     }
-                    Files.delete(f);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading pgbench's log in " + logDir, e);
+                Files.delete(f);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading pgbench's log in " + logDir, e);
         }
     }
 

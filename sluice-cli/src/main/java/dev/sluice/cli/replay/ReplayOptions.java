@@ -36,6 +36,13 @@ public final class ReplayOptions {
             defaultValue = "${env:SLUICE_REPLAY_MODE:-background}")
     String mode;
 
+    @Option(names = "--cpu-priority", paramLabel = "idle|normal",
+            description = "The replay's own CPU. idle (the default of --mode background): on Linux in a session of its"
+                    + " own, its autogroup at nice 19, its threads SCHED_IDLE, so it takes only CPU nothing else wants."
+                    + " normal: the default of the other modes.",
+            defaultValue = "${env:SLUICE_REPLAY_CPU_PRIORITY}")
+    String cpuPriority;
+
     @Option(names = "--throttle", paramLabel = "governor|fixed",
             description = "governor (default), or fixed: the old tool's fixed profile (BACKFILL_BATCH_SIZE 5, "
                     + "BACKFILL_BATCH_DELAY_MS 2000, BACKFILL_MAX_CONCURRENT 2 unless set), as a baseline.",
@@ -58,10 +65,15 @@ public final class ReplayOptions {
     Integer maxDbConnections;
 
     @Option(names = "--canary-sql", paramLabel = "SQL",
-            description = "The foreground probe, timed every 100 ms on its own connection: a cheap query typical of"
-                    + " the application's traffic. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_REPLAY_CANARY_SQL:-SELECT 1}")
+            description = "The foreground probe, timed every 50 ms on its own connection: a cheap query typical of"
+                    + " the application's traffic. Default: a one-row write then a read, on a table sluice_canary it"
+                    + " creates.",
+            defaultValue = "${env:SLUICE_REPLAY_CANARY_SQL}")
     String canarySql;
+
+    @Option(names = "--until", paramLabel = "µs", description = "Stop at this cursor (unix microseconds) instead of the"
+            + " time the run starts: events from it on are left for a later run. Not with --follow.")
+    Long until;
 
     @Option(names = "--follow", description = "After catching up, keep tailing live (until Ctrl-C).")
     boolean follow;

@@ -2,6 +2,7 @@ package dev.sluice.cli.replay;
 
 import dev.sluice.cli.Converters;
 import dev.sluice.cli.GracefulStop;
+import dev.sluice.cli.IdlePriority;
 import dev.sluice.cli.UserError;
 import dev.sluice.replay.EventSource;
 import dev.sluice.replay.Subscription;
@@ -41,7 +42,8 @@ public final class ReplayRun {
     private ReplayRun() {}
 
     /** What a run is made of, resolved from flags and environment. */
-    public record Plan(DatabaseUrl db, GovernorConfig governor, ReplayConfig replay, String canarySql) {}
+    public record Plan(DatabaseUrl db, GovernorConfig governor, ReplayConfig replay, String canarySql,
+                       CpuPriority cpuPriority) {}
 
     static Plan plan(ReplayOptions o, Map<String, String> env, Clock clock) {
         DatabaseUrl db = Converters.databaseUrl(o.db);
@@ -89,10 +91,13 @@ public final class ReplayRun {
         }
         Subscription sub = new Subscription(o.wholeRecording ? OptionalLong.empty() : OptionalLong.of(start),
                 new HashSet<>(o.collections), new HashSet<>(o.dids));
-        OptionalLong until = o.follow ? OptionalLong.empty() : OptionalLong.of(nowUs);
+        if (o.until != null && o.follow) {
+            throw new IllegalArgumentException("--until and --follow exclude each other: --follow never stops");
+        }
+        OptionalLong until = o.follow ? OptionalLong.empty() : OptionalLong.of(o.until != null ? o.until : nowUs);
         ReplayConfig rc = ReplayConfig.of(checkJob(o.job), sub, until).withRestart(o.restart)
                 .withMaxBytesInFlight(maxBytes);
-        return new Plan(db, g.build(), rc, o.canarySql);
+        return new Plan(db, g.build(), rc, o.canarySql, CpuPriority.of(o.cpuPriority, mode));
     }
 
     private static Mode parseMode(String text) {
@@ -139,7 +144,8 @@ public final class ReplayRun {
             ForegroundMonitor monitor = null;
             try {
                 if (plan.governor().mode().watchesForeground()) {
-                    monitor = ForegroundMonitor.start(JdbcCanary.open(plan.db(), plan.canarySql()), governor, clock);
+                    monitor = ForegroundMonitor.start(CpuPressureProbe.wrap(JdbcCanary.open(plan.db(),
+                            plan.canarySql()), plan.db(), clock), governor, clock);
                 }
                 Replay replay = new Replay(source, sink, governor, new Throttle(governor, clock), plan.replay(),
                         clock);
@@ -156,6 +162,13 @@ public final class ReplayRun {
     /** Runs with progress, Ctrl-C handling and a summary; returns the exit code. */
     static int execute(ReplayOptions o, EventSource source, PrintStream out, PrintStream err) throws Exception {
         Plan plan = plan(o, System.getenv(), Clock.system());
+        if (plan.cpuPriority() == CpuPriority.IDLE) {
+            if (IdlePriority.isChild()) {
+                IdlePriority.applyHere();
+            } else if (IdlePriority.canRelaunch()) {
+                return IdlePriority.relaunch(); // the same command, at idle priority, in a session of its own
+            }
+        }
         AtomicReference<Replay> running = new AtomicReference<>();
         AtomicReference<ReplayProgress> display = new AtomicReference<>();
         ReplayResult result;
@@ -172,14 +185,16 @@ public final class ReplayRun {
                     d.close();
                 }
             }
+            // Before the stop is released: after a Ctrl-C the JVM exits as soon as it is, and the summary must be out.
+            Replay r = running.get();
+            if (o.json) {
+                out.println(ReplaySummary.json(result, r.governor().state()));
+            } else {
+                ReplaySummary.text(result, r.governor().state(), out);
+            }
+            out.flush();
         } catch (java.io.IOException e) {
             throw new UserError(e.getMessage());
-        }
-        Replay r = running.get();
-        if (o.json) {
-            out.println(ReplaySummary.json(result, r.governor().state()));
-        } else {
-            ReplaySummary.text(result, r.governor().state(), out);
         }
         return 0;
     }

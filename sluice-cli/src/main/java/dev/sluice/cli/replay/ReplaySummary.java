@@ -66,6 +66,8 @@ final class ReplaySummary {
         number(gov, "foreground_ms", g.foregroundMs());
         number(gov, "budget_ms", g.budgetMs());
         number(gov, "baseline_ms", g.baselineMs());
+        number(gov, "cpu_pressure", g.cpuPressure());
+        number(gov, "cpu_pressure_budget", g.pressureBudget());
         gov.put("breaches", g.breaches());
         return o.toString();
     }

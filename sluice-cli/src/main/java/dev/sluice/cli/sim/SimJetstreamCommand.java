@@ -43,6 +43,11 @@ public final class SimJetstreamCommand implements Callable<Integer> {
                     + "For trying a client's reconnection. Default: ${DEFAULT-VALUE}.")
     long dropAfter;
 
+    @Option(names = "--start-us", paramLabel = "µs",
+            description = "Where history ends and the live tail begins, in unix µs. Default: now. Two simulators with "
+                    + "the same flags and start serve the same events.")
+    Long startUs;
+
     @Option(names = "--prerender",
             description = "Render the history's frames once at start and serve them from memory (they take their "
                     + "size in heap): serving then costs little CPU, as a benchmark's source should.")
@@ -54,6 +59,9 @@ public final class SimJetstreamCommand implements Callable<Integer> {
                 .seed(seed).rate(rate).dropAfter(dropAfter).prerender(prerender);
         if (retention != null) {
             b.retention(retention);
+        }
+        if (startUs != null) {
+            b.startUs(startUs);
         }
         JetstreamSimConfig config = b.build();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * if it stays silent the governor treats the silence as a breach.
  *
  * <p>Samples are taken on a fixed schedule; a sample that took longer than the interval is followed at once by the
- * next, never by a burst to catch up. Closing the monitor stops the thread and closes the probe (the monitor owns it).
+ * next, never by a burst to catch up. The governor hears when each probe starts and fails, and when the monitor
+ * woke more than a window after its time ({@link Governor#onPaused}): then this process itself was paused or
+ * starved, which is not the probe falling silent. Closing the monitor stops the thread and closes the probe (the monitor owns it).
  */
 public final class ForegroundMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ForegroundMonitor.class);
@@ -116,11 +118,20 @@ public final class ForegroundMonitor implements AutoCloseable {
             calibrated = true;
             LOG.debug("foreground baseline from {} samples of {}: {}", idle.size(), probe.describe(),
                     governor.state().summary());
+            long window = config.window().toNanos();
             while (!closed) {
-                next = sleepUntil(next + interval);
+                long due = next + interval;
+                next = sleepUntil(due);
+                if (clock.nanoTime() - due > window && next == due) {
+                    // Slept through more than a window past its time: this process was paused or starved.
+                    governor.onPaused();
+                }
+                governor.onProbing();
                 ForegroundSample s = sampleOrNull();
                 if (s != null) {
                     governor.onForeground(s);
+                } else {
+                    governor.onProbeFailed();
                 }
             }
         } catch (InterruptedException e) {

@@ -21,7 +21,8 @@ import java.util.Objects;
  *       AIMD on per-event commit latency against its long-term best, halving on a failed commit (see
  *       {@code ConcurrencyLimit}). This finds how much the database absorbs without queueing our own writes.</li>
  *   <li><b>Outer loop</b> on the foreground, in {@code background} and {@code balanced} only: a rate in events/s
- *       that halves when the canary's latency or lock waiters breach a budget relative to the idle baseline, eases
+ *       that halves when the canary's latency, lock waiters or the host's CPU pressure breach a budget relative to the idle
+ *       baseline, eases
  *       off and holds as the foreground nears the budget, and grows — doubling before the first breach, additively
  *       after — otherwise (see {@code RateLaw}). This finds how much of what the database absorbs can be taken
  *       without its other clients noticing.</li>
@@ -87,6 +88,24 @@ public final class Governor {
     /** One foreground sample (outer loop input). Ignored for control, but shown, in {@code fast} and {@code fixed}. */
     public synchronized void onForeground(ForegroundSample sample) {
         law.onSample(Objects.requireNonNull(sample, "sample"), clock.nanoTime());
+    }
+
+    /** The monitor begins a probe (so that a probe that never returns can be told from a process that is paused). */
+    public synchronized void onProbing() {
+        law.probing(clock.nanoTime());
+    }
+
+    /** A probe failed: no sample this time. */
+    public synchronized void onProbeFailed() {
+        law.probeFailed(clock.nanoTime());
+    }
+
+    /**
+     * The monitor found its schedule slipped by more than a window: this process was paused or starved, not the
+     * probe silent. The foreground is judged afresh from now; the rate is kept.
+     */
+    public synchronized void onPaused() {
+        law.paused(clock.nanoTime());
     }
 
     /** A batch finished (inner loop input), with the number of batches in flight unknown. */
@@ -176,7 +195,8 @@ public final class Governor {
         double rate = rate(now);
         return new GovernorState(config.mode(), law.phase(now), rate, law.appliedRate(), concurrency(),
                 batchSize(now), commitEwmaNanos / 1e6, law.foregroundNanos() / 1e6, law.budgetNanos() / 1e6,
-                law.baselineNanos() / 1e6, law.foregroundWaiters(), law.breaches(), failedCommits);
+                law.baselineNanos() / 1e6, law.foregroundWaiters(), law.cpuPressure(), law.pressureBudget(),
+                law.breaches(), failedCommits);
     }
 
     @Override

@@ -147,9 +147,9 @@ public record GovernorConfig(Mode mode, double maxRate, int maxConcurrency, int 
         private Double budgetRatio;
         private Duration budgetSlack;
         private Integer waiterAllowance;
-        private Duration probeInterval = Duration.ofMillis(100);
+        private Duration probeInterval = Duration.ofMillis(50);
         private Duration window = Duration.ofSeconds(1);
-        private int calibrationSamples = 30;
+        private int calibrationSamples = 60;
         private double initialRate = 100;
         private double minRate = 10;
         private Integer fixedBatch;

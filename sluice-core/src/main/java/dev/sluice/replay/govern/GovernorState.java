@@ -14,16 +14,20 @@ import java.util.Locale;
  * @param concurrency       batches allowed to commit at once
  * @param batchSize         events per batch
  * @param commitLatencyMs   the sink's commit time, smoothed (EWMA, α 0.2)
- * @param foregroundMs      the foreground canary's 75th percentile over the last judged window
+ * @param foregroundMs      the foreground canary's judged (90th) percentile over the last judged window
  * @param budgetMs          what {@code foregroundMs} may reach before the rate halves
- * @param baselineMs        the canary's idle 75th percentile, measured before any write
+ * @param baselineMs        the canary's idle percentile, measured before any write
  * @param foregroundWaiters lock waiters, 75th percentile over the last judged window
+ * @param cpuPressure       the host's CPU pressure (share of time something waited for a CPU) over the last judged
+ *                          window; NaN when it is not measured (the database is on another host, or no PSI)
+ * @param pressureBudget    what {@code cpuPressure} may reach before the rate halves; NaN when not measured
  * @param breaches          how many times the rate was halved (budget breached, or the probe fell silent)
  * @param failedCommits     commits reported failed
  */
 public record GovernorState(Mode mode, Phase phase, double rate, double appliedRate, int concurrency, int batchSize,
                             double commitLatencyMs, double foregroundMs, double budgetMs, double baselineMs,
-                            double foregroundWaiters, long breaches, long failedCommits) {
+                            double foregroundWaiters, double cpuPressure, double pressureBudget, long breaches,
+                            long failedCommits) {
 
     /** Where the outer loop is. */
     public enum Phase {
@@ -56,6 +60,10 @@ public record GovernorState(Mode mode, Phase phase, double rate, double appliedR
             sb.append(String.format(Locale.ROOT, " fg %s/%.2f ms (idle %.2f)",
                     Double.isNaN(foregroundMs) ? "?" : String.format(Locale.ROOT, "%.2f", foregroundMs), budgetMs,
                     baselineMs));
+            if (!Double.isNaN(cpuPressure)) {
+                sb.append(String.format(Locale.ROOT, " cpu pressure %.0f/%.0f%%", 100 * cpuPressure,
+                        100 * pressureBudget));
+            }
             if (foregroundWaiters > 0) {
                 sb.append(String.format(Locale.ROOT, " waiters %.0f", foregroundWaiters));
             }

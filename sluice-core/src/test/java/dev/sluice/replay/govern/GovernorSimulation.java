@@ -247,7 +247,8 @@ class GovernorSimulation {
         assertThat(r.p75OverBudget(125, 240)).as("within five seconds of the change").isLessThan(1.0);
         assertThat(r.p99Ratio(135, 240)).isLessThanOrEqualTo(1.25);
         assertThat(r.meanApplied(135, 240)).isGreaterThanOrEqualTo(0.7 * KNEE / 2);
-        assertThat(r.meanApplied(300, 360)).as("takes the room back").isGreaterThanOrEqualTo(0.7 * KNEE);
+        // Judged on the canary's p90 (its tail, which the jitter reaches more often than its p75) it settles lower.
+        assertThat(r.meanApplied(300, 360)).as("takes the room back").isGreaterThanOrEqualTo(0.65 * KNEE);
         assertThat(r.p75OverBudget(300, 360)).isLessThan(1.0);
     }
 

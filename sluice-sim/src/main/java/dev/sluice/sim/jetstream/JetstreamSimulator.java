@@ -114,6 +114,16 @@ public final class JetstreamSimulator implements AutoCloseable {
         return feed.firehose().event(i);
     }
 
+    /** The {@code time_us} of event {@code i}, without making the event. */
+    public long timeUs(long i) {
+        return feed.firehose().timeUs(i);
+    }
+
+    /** The index of the first event at or after {@code cursorUs}: how many events come before that cursor. */
+    public long index(long cursorUs) {
+        return feed.firehose().seek(cursorUs);
+    }
+
     /** The first event of the live tail, where history ends: the simulator's start time. */
     public long startUs() {
         return feed.firehose().timeline().startUs();

@@ -3,34 +3,39 @@ package dev.sluice.replay.govern.internal;
 import dev.sluice.replay.govern.ForegroundSample;
 import dev.sluice.replay.govern.GovernorConfig;
 import dev.sluice.replay.govern.GovernorState.Phase;
+import dev.sluice.replay.govern.Mode;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The outer loop: the rate (events/s) at which batches may start, judged on the database's foreground signal —
- * TCP congestion control with a canary query for its delay and loss signals. Not thread-safe; the governor
- * serialises calls and passes the time in, so this class never reads a clock.
+ * TCP congestion control with a canary query for its delay and loss signals, and the host's CPU pressure beside it
+ * when the database shares the host. Not thread-safe; the governor serialises calls and passes the time in, so this
+ * class never reads a clock.
  *
  * <p>Algorithm:
  * <ol>
- *   <li><b>Calibrate.</b> Before any write, the baseline is the 75th percentile of the idle samples (latency and
- *       lock waiters); the budget is {@code max(baseline × ratio, baseline + slack)} and
- *       {@code baselineWaiters + allowance}. Until then the rate is 0: nothing is written before the baseline is
- *       known.</li>
- *   <li><b>Judge once per window</b> (1 s by default) on the 75th percentile of the samples of the last
- *       {@value #LOOKBACK_WINDOWS} windows (~20 samples). The 75th percentile ignores a quarter of the samples being
- *       hit by hiccups that are not ours (a checkpoint, a pause in the probe) yet moves as soon as a sustained
- *       quarter of the traffic is slowed, which is what a p99 notices; two windows of samples halve the percentile's
- *       noise against one (a canary's jitter is easily ±10 %, a budget 20 %), while a step that lasts a window still
- *       fills more than a quarter of the lookback, so reaction stays within two windows.</li>
- *   <li><b>Breach</b> (latency or waiters above budget): the rate halves, from the rate actually applied since the
+ *   <li><b>Calibrate.</b> Before any write, the baseline is the {@value #QUANTILE_PERCENT}th percentile of the idle
+ *       samples' latency (lock waiters: the 75th), and the mean of their CPU pressure; the budgets are
+ *       {@code max(baseline × ratio, baseline + slack)}, {@code baselineWaiters + allowance} and
+ *       {@code baselinePressure + } {@link #pressureAllowance} (0.15 in {@code background}, 0.35 otherwise). Until
+ *       then the rate is 0: nothing is written before the baseline is known.</li>
+ *   <li><b>Judge once per window</b> (1 s by default) on the samples of the last {@value #LOOKBACK_WINDOWS} windows
+ *       (~40 at the default 50 ms probe): latency at its {@value #QUANTILE_PERCENT}th percentile, CPU pressure as
+ *       their mean (a share of time, so the mean is the share over the lookback). A high percentile because the
+ *       harm that matters is the foreground's tail, its p99: a p75 stayed near its budget while pgbench's p99
+ *       tripled (docs/BENCHMARKS.md); the 90th still ignores the one or two samples a hiccup that is not ours
+ *       spoils. Two windows of samples halve the percentile's noise against one, while a step that lasts a window
+ *       still fills the lookback's top tenth, so reaction stays within two windows.</li>
+ *   <li><b>Breach</b> (latency, waiters or CPU pressure above budget): the rate halves, from the rate actually applied since the
  *       last judgement when that was lower (an allowance we were not using is not what hurt the database). Then a
  *       <b>cooldown</b> of one window: samples are discarded until a whole window has passed since the halving, so
  *       the batches already in flight can commit and the foreground queue drain, and the next judgement sees only
  *       samples taken after the cooldown. One overload therefore halves once, and a persistent one at most once per
  *       two windows.</li>
- *   <li><b>Below the budget, three zones</b> of {@code used = (p75 − baseline) / (budget − baseline)} (Vegas' idea:
- *       act on the queue as it builds, not only once it overflows):
+ *   <li><b>Below the budget, three zones</b> of {@code used = (judged − baseline) / (budget − baseline)}, of
+ *       whichever signal is nearer its budget (Vegas' idea: act on the queue as it builds, not only once it
+ *       overflows):
  *       <ul>
  *         <li>above {@value #EASE_ZONE_PERCENT} %: <b>ease off</b> by one additive step — the rate settles just under
  *             the budget instead of oscillating through it, which is what keeps the foreground's p99 down;</li>
@@ -49,9 +54,12 @@ import java.util.List;
  *       {@value #MAX_PROBE_PERCENT} % of the rate), so the rate is careful near the last known limit and bolder the
  *       longer that limit proves stale (the foreground's own load fell), without ever overshooting by more than a
  *       tenth.</li>
- *   <li><b>Silence is a breach.</b> If no foreground sample has arrived for {@value #SILENT_WINDOWS} windows, the
- *       probe is hung or failing — a hung canary is what a badly hurt database looks like — and the rate halves as
- *       for a breach (at most once per {@value #SILENT_WINDOWS} windows).</li>
+ *   <li><b>Silence is a breach.</b> If no foreground sample has arrived for {@value #SILENT_WINDOWS} windows while
+ *       the probe was being tried — one attempt outstanding that long, or attempts that keep failing — the probe
+ *       is hung or failing (a hung canary is what a badly hurt database looks like), and the rate halves as for a
+ *       breach (at most once per {@value #SILENT_WINDOWS} windows). No attempt at all is not silence: the process
+ *       itself was paused ({@code SIGSTOP}, a suspended laptop) or starved, and {@link #paused} starts the
+ *       judging afresh once its monitor runs again.</li>
  * </ol>
  * The rate always stays within {@code [min(minRate, maxRate), maxRate]}: the floor keeps a replay progressing under
  * any foreground, and the cap always holds.
@@ -75,7 +83,11 @@ public final class RateLaw {
     static final int HOLD_ZONE_PERCENT = 50;
     static final double EASE_ZONE = 0.75;
     /** The latency quantile judged (and calibrated). */
-    static final double QUANTILE = 0.75;
+    static final double QUANTILE = 0.90;
+    static final int QUANTILE_PERCENT = 90;
+    /** How far the host's CPU pressure may rise above its idle level, per mode. */
+    static final double PRESSURE_ALLOWANCE_BACKGROUND = 0.15;
+    static final double PRESSURE_ALLOWANCE_OTHER = 0.35;
     static final int EASE_ZONE_PERCENT = 75;
     static final double BINDING = 0.5;
     static final int BINDING_PERCENT = 50;
@@ -93,6 +105,8 @@ public final class RateLaw {
     private double baselineWaiters = Double.NaN;
     private double budgetNanos = Double.NaN;
     private double waiterBudget = Double.NaN;
+    private final double pressureAllowance;
+    private double baselinePressure = Double.NaN;
 
     private double rate;
     private boolean slowStart = true;
@@ -108,19 +122,31 @@ public final class RateLaw {
     private long[] at = new long[32];
     private double[] latencies = new double[32];
     private double[] waiters = new double[32];
+    private double[] pressures = new double[32];
     private int head;
     private int count;
 
     private double applied = Double.NaN;
     private double lastLatency = Double.NaN;
     private double lastWaiters = Double.NaN;
+    private double lastPressure = Double.NaN;
     private long lastSampleAt;
+    /** When the monitor last did anything: began a probe, or finished one (a sample or a failure). */
+    private long lastTickAt;
+    private boolean probing;
+    private long probeStartAt;
 
     public RateLaw(GovernorConfig config, boolean acting) {
         this.config = config;
         this.acting = acting;
         this.windowNanos = config.window().toNanos();
         this.floor = Math.min(config.minRate(), config.maxRate());
+        this.pressureAllowance = pressureAllowance(config.mode());
+    }
+
+    /** How far the host's CPU pressure may rise above its idle level in {@code mode}. */
+    public static double pressureAllowance(Mode mode) {
+        return mode == Mode.BACKGROUND ? PRESSURE_ALLOWANCE_BACKGROUND : PRESSURE_ALLOWANCE_OTHER;
     }
 
     /**
@@ -134,12 +160,15 @@ public final class RateLaw {
         }
         double[] lat = new double[idle.size()];
         double[] w = new double[idle.size()];
+        double[] p = new double[idle.size()];
         for (int i = 0; i < lat.length; i++) {
             lat[i] = idle.get(i).latencyNanos();
             w[i] = idle.get(i).waiters();
+            p[i] = idle.get(i).cpuPressure();
         }
         baselineNanos = Quantile.of(lat, lat.length, QUANTILE);
         baselineWaiters = Quantile.of(w, w.length, 0.75);
+        baselinePressure = meanOfKnown(p, p.length);
         budgetNanos = config.budgetNanos(baselineNanos);
         waiterBudget = baselineWaiters + config.waiterAllowance();
         if (!calibrated) {
@@ -148,6 +177,34 @@ public final class RateLaw {
         }
         restartJudging(now);
         lastSampleAt = now;
+        lastTickAt = now;
+    }
+
+    /** The monitor begins a probe. */
+    public void probing(long now) {
+        probing = true;
+        probeStartAt = now;
+        lastTickAt = now;
+    }
+
+    /** A probe failed: no sample, but the monitor is alive and trying. */
+    public void probeFailed(long now) {
+        probing = false;
+        lastTickAt = now;
+    }
+
+    /**
+     * The monitor's own schedule slipped by more than a window: this process was paused or starved, so the time
+     * without samples was not the probe's silence, and the samples before it no longer describe the foreground.
+     * Judging starts afresh from {@code now}; the rate is kept.
+     */
+    public void paused(long now) {
+        probing = false;
+        lastTickAt = now;
+        lastSampleAt = now;
+        if (calibrated) {
+            restartJudging(now);
+        }
     }
 
     public void onCommitted(int events, long now) {
@@ -158,10 +215,12 @@ public final class RateLaw {
 
     public void onSample(ForegroundSample s, long now) {
         lastSampleAt = now;
+        lastTickAt = now;
+        probing = false;
         if (!calibrated || now <= acceptFrom) {
             return; // before the baseline, or cooling down after a halving (a sample at its very end included)
         }
-        add(now, s.latencyNanos(), s.waiters());
+        add(now, s.latencyNanos(), s.waiters(), s.cpuPressure());
         if (now >= nextJudgement && count >= MIN_SAMPLES) {
             judge(now);
         }
@@ -169,14 +228,24 @@ public final class RateLaw {
 
     /** The rate in force at {@code now}, in events/s; 0 before calibration. */
     public double rate(long now) {
-        if (acting && calibrated && now >= acceptFrom && now - lastSampleAt > SILENT_WINDOWS * windowNanos) {
+        if (acting && calibrated && now >= acceptFrom && silent(now)) {
             lastLatency = Double.NaN;
             lastWaiters = Double.NaN;
+            lastPressure = Double.NaN;
             lastSampleAt = now;
             measureApplied(now);
             backOff(now);
         }
         return calibrated ? rate : 0.0;
+    }
+
+    /** No sample for {@value #SILENT_WINDOWS} windows while the probe was tried: hung, or failing throughout. */
+    private boolean silent(long now) {
+        long limit = SILENT_WINDOWS * windowNanos;
+        if (now - lastSampleAt <= limit) {
+            return false;
+        }
+        return probing ? now - probeStartAt > limit : now - lastTickAt <= windowNanos;
     }
 
     public Phase phase(long now) {
@@ -197,23 +266,31 @@ public final class RateLaw {
         evict(now - LOOKBACK_WINDOWS * windowNanos);
         double[] lat = new double[count];
         double[] w = new double[count];
+        double[] p = new double[count];
         for (int i = 0; i < count; i++) {
             int k = (head + i) % at.length;
             lat[i] = latencies[k];
             w[i] = waiters[k];
+            p[i] = pressures[k];
         }
         lastLatency = Quantile.of(lat, count, QUANTILE);
         lastWaiters = Quantile.of(w, count, 0.75);
+        lastPressure = meanOfKnown(p, count);
         nextJudgement = now + windowNanos;
         if (!acting) {
             return;
         }
-        if (lastLatency > budgetNanos || lastWaiters > waiterBudget) {
+        boolean pressured = Double.isFinite(lastPressure) && Double.isFinite(baselinePressure);
+        if (lastLatency > budgetNanos || lastWaiters > waiterBudget
+                || pressured && lastPressure > baselinePressure + pressureAllowance) {
             backOff(now);
             return;
         }
-        // Where the foreground is between its baseline (0) and its budget (1).
+        // Where the foreground is between its baseline (0) and its budget (1), on the signal nearer its budget.
         double used = (lastLatency - baselineNanos) / (budgetNanos - baselineNanos);
+        if (pressured) {
+            used = Math.max(used, (lastPressure - baselinePressure) / pressureAllowance);
+        }
         if (used > EASE_ZONE) {
             // Close to the budget: step back before it is breached, by the step the rate grows with.
             if (slowStart) {
@@ -271,28 +348,45 @@ public final class RateLaw {
         committed = 0;
     }
 
-    private void add(long now, double latency, double w) {
+    private void add(long now, double latency, double w, double pressure) {
         if (count == at.length) {
             int n = at.length * 2;
             long[] at2 = new long[n];
             double[] lat2 = new double[n];
             double[] w2 = new double[n];
+            double[] p2 = new double[n];
             for (int i = 0; i < count; i++) {
                 int k = (head + i) % at.length;
                 at2[i] = at[k];
                 lat2[i] = latencies[k];
                 w2[i] = waiters[k];
+                p2[i] = pressures[k];
             }
             at = at2;
             latencies = lat2;
             waiters = w2;
+            pressures = p2;
             head = 0;
         }
         int k = (head + count) % at.length;
         at[k] = now;
         latencies[k] = latency;
         waiters[k] = w;
+        pressures[k] = pressure;
         count++;
+    }
+
+    /** The mean of the first {@code n} values that are not NaN; NaN if none is. */
+    private static double meanOfKnown(double[] v, int n) {
+        double sum = 0;
+        int known = 0;
+        for (int i = 0; i < n; i++) {
+            if (!Double.isNaN(v[i])) {
+                sum += v[i];
+                known++;
+            }
+        }
+        return known == 0 ? Double.NaN : sum / known;
     }
 
     /** Drops samples taken at or before {@code before}. */
@@ -320,7 +414,17 @@ public final class RateLaw {
         return applied;
     }
 
-    /** The last judgement's 75th-percentile latency in nanoseconds; NaN before the first one or when silent. */
+    /** The last judgement's mean CPU pressure, in [0, 1]; NaN before the first one, when silent or unmeasured. */
+    public double cpuPressure() {
+        return lastPressure;
+    }
+
+    /** What {@link #cpuPressure} may reach before the rate halves; NaN when it is not measured. */
+    public double pressureBudget() {
+        return baselinePressure + pressureAllowance;
+    }
+
+    /** The last judgement's judged latency percentile in nanoseconds; NaN before the first one or when silent. */
     public double foregroundNanos() {
         return lastLatency;
     }
