@@ -3,6 +3,7 @@ package dev.sluice.store;
 import dev.sluice.replay.Event;
 import dev.sluice.replay.ReplaySink;
 import dev.sluice.store.internal.Dialect;
+import dev.sluice.store.internal.FreshKeys;
 import dev.sluice.store.internal.ReplayBatch;
 import dev.sluice.store.internal.ReplayCheckpointRows;
 import dev.sluice.store.internal.ReplaySchema;
@@ -33,7 +34,13 @@ import java.util.OptionalLong;
  *   <li>the lane's checkpoint row rises to {@code max(stored, checkpointUs)}.</li>
  * </ul>
  * The result: per key the newest event wins whatever the arrival order, within a call and across calls, and applying
- * events again changes nothing. {@link Applied#applied()} counts events that changed what is stored (a delete counts
+ * events again changes nothing.
+ *
+ * <p><b>COPY first.</b> The checks above cost a probe of the tombstones and of the primary key per row, on top of the
+ * write. A create or update of a key stored nowhere needs neither: when the tables were empty at this sink's first
+ * write, the keys it has not written yet are such keys ({@link FreshKeys}), and they go in by the database's fastest
+ * load ({@code COPY} on PostgreSQL, a plain multi-row {@code INSERT} on SQLite); only keys written before in the run
+ * pay for the checks. The tables end the same either way ({@code JdbcReplaySinkCopyFirstTest}). {@link Applied#applied()} counts events that changed what is stored (a delete counts
  * when it is now the key's newest state and was not before); every other event — older than or equal to what is
  * stored, or collapsed away by a newer one in the same call — is {@link Applied#skipped()}.
  *
@@ -62,14 +69,27 @@ public final class JdbcReplaySink implements ReplaySink {
     private final Clock clock;
     private final ReplayStatements statements;
     private final ReplayCheckpointRows checkpoints;
+    private final boolean copyFirst;
     private volatile boolean tablesReady;
+    /** Set when the tables were empty at this sink's first write and {@code copyFirst}: see {@link FreshKeys}. */
+    private volatile FreshKeys freshKeys;
 
+    /** A sink that loads the keys it can prove new without checks (see the class comment). */
     public JdbcReplaySink(Database db, Clock clock) {
+        this(db, clock, true);
+    }
+
+    /**
+     * @param copyFirst whether rows whose key is provably stored nowhere go in by the database's fastest load
+     *                  ({@code COPY} on PostgreSQL); false checks every row (the tests compare the two)
+     */
+    public JdbcReplaySink(Database db, Clock clock, boolean copyFirst) {
         this.db = Objects.requireNonNull(db, "db");
         this.dialect = db.dialect();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.statements = dialect.replayStatements();
         this.checkpoints = new ReplayCheckpointRows(dialect);
+        this.copyFirst = copyFirst;
     }
 
     /**
@@ -88,12 +108,15 @@ public final class JdbcReplaySink implements ReplaySink {
         }
         ReplayBatch batch = ReplayBatch.of(events);
         ensureTables();
+        FreshKeys fresh = freshKeys;
+        FreshKeys.Split split = fresh == null ? new FreshKeys.Split(List.of(), batch.upserts()) : fresh.split(batch);
         long now = clock.epochMillis();
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
                 statements.begin(c);
-                int applied = statements.upsertRecords(c, batch.upserts())
+                int applied = statements.insertFresh(c, split.fresh())
+                        + statements.upsertRecords(c, split.checked())
                         + statements.deleteRecords(c, batch.deletes())
                         + statements.upsertIdentities(c, batch.identities())
                         + statements.upsertAccounts(c, batch.accounts());
@@ -183,6 +206,10 @@ public final class JdbcReplaySink implements ReplaySink {
             try (Connection c = db.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 Transactions.ddl(c, dialect, ReplaySchema.create(dialect));
+                if (copyFirst) {
+                    freshKeys = FreshKeys.ifTablesEmpty(c);
+                    c.commit();
+                }
             } catch (SQLException e) {
                 throw new StoreException("cannot create the replay tables (" + ReplaySchema.RECORDS + ", "
                         + ReplaySchema.TOMBSTONES + ", " + ReplaySchema.IDENTITIES + ", " + ReplaySchema.ACCOUNTS + ", "

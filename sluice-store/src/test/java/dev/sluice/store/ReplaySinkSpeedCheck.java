@@ -40,14 +40,17 @@ class ReplaySinkSpeedCheck {
             new JdbcReplaySink(db, clock).copyLimit(events(20_000, 3));
         }
         for (int lanes : new int[] {1, 4}) {
-            try (Database db = Database.open(TestDatabases.postgres())) {
-                var sink = new JdbcReplaySink(db, clock);
-                sink.checkpoint("job");
-                long start = System.nanoTime();
-                long applied = apply(sink, events, lanes);
-                double s = (System.nanoTime() - start) / 1e9;
-                assertThat(applied).isEqualTo(EVENTS);
-                report("apply, " + lanes + " lane(s), batches of " + BATCH, EVENTS, s);
+            for (boolean copyFirst : new boolean[] {false, true}) {
+                try (Database db = Database.open(TestDatabases.postgres())) {
+                    var sink = new JdbcReplaySink(db, clock, copyFirst);
+                    sink.checkpoint("job");
+                    long start = System.nanoTime();
+                    long applied = apply(sink, events, lanes);
+                    double s = (System.nanoTime() - start) / 1e9;
+                    assertThat(applied).isEqualTo(EVENTS);
+                    report((copyFirst ? "COPY-first" : "upsert") + ", " + lanes + " lane(s), batches of " + BATCH,
+                            EVENTS, s);
+                }
             }
         }
         try (Database db = Database.open(TestDatabases.postgres())) {

@@ -35,13 +35,15 @@ final class ChildJvm implements AutoCloseable {
 
     /**
      * Starts {@code java <jvmOptions> -cp <this classpath> <mainClass> <args>}; with {@code idle}, under
-     * {@code setsid chrt --idle 0} and marked as {@link IdlePriority}'s child, as a relaunch would be.
+     * {@code setsid} and marked as {@link IdlePriority}'s child, whose {@link IdlePriority#applyHere} then puts its
+     * threads under {@code SCHED_IDLE} (started at normal priority, the JVM is not starved of the CPU it needs to
+     * start on a busy machine, which is not what is measured).
      */
     static ChildJvm start(Path dir, String name, List<String> jvmOptions, String mainClass, List<String> args,
                           Map<String, String> env, boolean idle) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (idle) {
-            cmd.addAll(List.of("setsid", "chrt", "--idle", "0"));
+            cmd.add("setsid");
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmOptions);

@@ -341,7 +341,7 @@ final class ReplayBench {
                         BenchDatabases.forChild(db)),
                 Map.of(), idleTwin);
              PgBackends backends = new PgBackends(db, "sluice-twin")) {
-            jvm.awaitLine("twin:", Duration.ofSeconds(60));
+            jvm.awaitLine("twin:", Duration.ofMinutes(5));
             PairedWindows.Subject subject = new PairedWindows.Subject() {
                 @Override
                 public void pause() {

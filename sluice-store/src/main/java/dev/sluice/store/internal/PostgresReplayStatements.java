@@ -213,6 +213,11 @@ final class PostgresReplayStatements implements ReplayStatements {
         }
     }
 
+    @Override
+    public boolean uniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
     /** {@code COPY … FROM STDIN} in text format ({@link CopyText#copyIn}); deletes and non-commit events are skipped. */
     @Override
     public long load(Connection c, Iterable<Event> rows) throws SQLException {

@@ -149,6 +149,13 @@ final class SqliteReplayStatements implements ReplayStatements {
                 });
     }
 
+    /** SQLITE_CONSTRAINT (19), as the driver reports it, for a primary key (its message says which constraint). */
+    @Override
+    public boolean uniqueViolation(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return e.getErrorCode() == 19 && (m.contains("PRIMARYKEY") || m.contains("UNIQUE"));
+    }
+
     /** SQLite has no COPY: the same multi-row INSERT without any checks is the fastest load it has. */
     @Override
     public long load(Connection c, Iterable<Event> rows) throws SQLException {
