@@ -130,9 +130,13 @@ public final class IdlePriority {
             if (child.isAlive()) {
                 child.destroy(); // SIGTERM: the child's own shutdown hook stops its run gracefully
                 try {
-                    if (child.waitFor(GracefulStop.GRACE.toSeconds() + 5, TimeUnit.SECONDS)) {
-                        Runtime.getRuntime().halt(child.exitValue());
+                    // At idle priority on a machine with no idle CPU, committing what it holds waits for a CPU:
+                    // the user's command waits with it rather than return while the replay still runs.
+                    if (!child.waitFor(GracefulStop.GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                        System.err.println("sluice: waiting for the replay (pid " + child.pid() + ", at idle CPU"
+                                + " priority) to commit what it holds and stop");
                     }
+                    Runtime.getRuntime().halt(child.waitFor());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
