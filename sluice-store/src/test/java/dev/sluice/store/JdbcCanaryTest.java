@@ -153,7 +153,8 @@ class JdbcCanaryTest {
             holder.setAutoCommit(false);
             st.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 1");
 
-            try (JdbcCanary canary = JdbcCanary.open(url, null);
+            // SELECT 1: the waiters are the point here, not the canary
+            try (JdbcCanary canary = JdbcCanary.open(url, "SELECT 1");
                  ExecutorService pool = Executors.newFixedThreadPool(2)) {
                 assertThat(canary.sample().waiters()).isZero();
                 Future<?> sluiceWriter = pool.submit(() -> blockedUpdate(url, "sluice-replay"));

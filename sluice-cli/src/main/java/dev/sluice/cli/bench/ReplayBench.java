@@ -342,37 +342,7 @@ final class ReplayBench {
                 Map.of(), idleTwin);
              PgBackends backends = new PgBackends(db, "sluice-twin")) {
             jvm.awaitLine("twin:", Duration.ofMinutes(5));
-            PairedWindows.Subject subject = new PairedWindows.Subject() {
-                @Override
-                public void pause() {
-                    ProcStat.signal(jvm.pid(), "STOP");
-                }
-
-                @Override
-                public void resume() {
-                    ProcStat.signal(jvm.pid(), "CONT");
-                }
-
-                @Override
-                public long ownCpuNanos() {
-                    return ProcStat.cpuNanos(jvm.pid());
-                }
-
-                @Override
-                public long backendCpuNanos() {
-                    return backends.sample();
-                }
-
-                @Override
-                public long events() {
-                    return -1;
-                }
-
-                @Override
-                public boolean finished() {
-                    return !jvm.alive();
-                }
-            };
+            PairedWindows.Subject subject = new TwinSubject(jvm, backends);
             return PairedWindows.measure(subject, foreground, plan.pairs(), plan.windowSeconds(), log);
         }
     }

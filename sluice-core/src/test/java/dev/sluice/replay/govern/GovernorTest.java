@@ -8,62 +8,18 @@ import dev.sluice.replay.govern.GovernorState.Phase;
 import dev.sluice.testing.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class GovernorTest {
-    private static final long MS = 1_000_000L;
-    private static final long WINDOW_MS = 1000;
-    private static final long PROBE_MS = 100;
-
-    /**
-     * Drives a governor on a fake clock, one probe interval per {@link #tick}: the pipeline commits what the rate
-     * allowed over the interval (times {@link #applying}), then the probe reports the foreground.
-     */
-    private static final class Run {
-        final FakeClock clock = new FakeClock();
-        final Governor g;
-        double applying = 1.0;
-
-        Run(GovernorConfig config) {
-            g = new Governor(config, clock);
-        }
-
-        Run calibratedAt(double ms) {
-            g.calibrate(Collections.nCopies(20, ForegroundSample.ofMillis(ms, 0)));
-            return this;
-        }
-
-        void tick(double foregroundMs) {
-            tick(foregroundMs, 0);
-        }
-
-        void tick(double foregroundMs, int waiters) {
-            clock.advanceMillis(PROBE_MS);
-            double r = g.rate();
-            if (r > 0 && Double.isFinite(r)) {
-                g.onCommit((int) Math.round(r * PROBE_MS / 1000.0 * applying), 5 * MS, false);
-            }
-            g.onProbing();
-            g.onForeground(ForegroundSample.ofMillis(foregroundMs, waiters));
-        }
-
-        void ticks(int n, double foregroundMs) {
-            for (int i = 0; i < n; i++) {
-                tick(foregroundMs);
-            }
-        }
-
-        long nowMs() {
-            return clock.nanoTime() / MS;
-        }
-    }
+    private static final long MS = GovernorRun.MS;
+    private static final long WINDOW_MS = GovernorRun.WINDOW_MS;
+    private static final long PROBE_MS = GovernorRun.PROBE_MS;
 
     @Test
     void backgroundWritesNothingUntilCalibratedThenSlowStartsByDoublingEachCleanWindow() {
-        Run run = new Run(GovernorConfig.defaults());
+        GovernorRun run = new GovernorRun(GovernorConfig.defaults());
         assertThat(run.g.rate()).isZero();
         assertThat(run.g.state().phase()).isEqualTo(Phase.CALIBRATING);
         run.calibratedAt(1.0);
@@ -81,7 +37,7 @@ class GovernorTest {
 
     @Test
     void aStepInForegroundLatencyHalvesTheRateWithinTwoWindowsAndOnlyOncePerOverload() {
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
         run.ticks(43, 1.0); // slow start to 1,600/s, and three ticks into the next window
         double before = run.g.rate();
         assertThat(before).isEqualTo(1600.0);
@@ -110,7 +66,7 @@ class GovernorTest {
 
     @Test
     void theHalvingStartsFromTheAppliedRateWhenTheAllowanceWasNotUsed() {
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
         run.ticks(40, 1.0);
         assertThat(run.g.rate()).isEqualTo(1600.0);
         run.applying = 0.75; // the sink manages 1,200/s of the 1,600 allowed: binding, so still growing
@@ -121,7 +77,7 @@ class GovernorTest {
 
     @Test
     void afterABreachTheRateRecoversAdditivelyByAFixedStepPerWindow() {
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
         run.ticks(40, 1.0);
         run.ticks(10, 3.0); // breach at 1,600/s
         assertThat(run.g.rate()).isEqualTo(800.0);
@@ -143,7 +99,7 @@ class GovernorTest {
 
     @Test
     void aPersistentOverloadHalvesAtMostOncePerTwoWindowsDownToTheFloor() {
-        Run run = new Run(GovernorConfig.builder().minRate(50).build()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.builder().minRate(50).build()).calibratedAt(1.0);
         run.ticks(40, 1.0);
         run.ticks(200, 5.0); // 20 s of an overload that is not ours
         assertThat(run.g.state().breaches()).isBetween(5L, 10L);
@@ -153,7 +109,7 @@ class GovernorTest {
     @Test
     void halfWayToTheBudgetTheRateHoldsAndThreeQuartersOfTheWayItEasesOff() {
         // baseline 1.0 ms, budget 1.25 ms: hold above 1.125, ease off above 1.1875
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
         run.ticks(20, 1.0);
         assertThat(run.g.rate()).isEqualTo(400.0);
         run.ticks(50, 1.15);
@@ -171,7 +127,7 @@ class GovernorTest {
 
     @Test
     void anUnusedAllowanceDoesNotGrow() {
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
         run.ticks(20, 1.0);
         run.applying = 0.4; // the source is the limit
         run.ticks(50, 1.0);
@@ -180,9 +136,9 @@ class GovernorTest {
 
     @Test
     void lockWaitersAboveTheAllowanceAreABreach() {
-        Run background = new Run(GovernorConfig.ofMode(Mode.BACKGROUND)).calibratedAt(1.0);
-        Run balanced = new Run(GovernorConfig.ofMode(Mode.BALANCED)).calibratedAt(1.0);
-        for (Run run : List.of(background, balanced)) {
+        GovernorRun background = new GovernorRun(GovernorConfig.ofMode(Mode.BACKGROUND)).calibratedAt(1.0);
+        GovernorRun balanced = new GovernorRun(GovernorConfig.ofMode(Mode.BALANCED)).calibratedAt(1.0);
+        for (GovernorRun run : List.of(background, balanced)) {
             run.ticks(20, 1.0);
             for (int i = 0; i < 10; i++) {
                 run.tick(1.0, 1);
@@ -193,78 +149,8 @@ class GovernorTest {
     }
 
     @Test
-    void aProbeThatHangsIsABreach() {
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(1.0);
-        run.ticks(20, 1.0);
-        assertThat(run.g.rate()).isEqualTo(400.0);
-        run.g.onProbing(); // and it never returns
-        run.clock.advanceMillis(3 * WINDOW_MS);
-        assertThat(run.g.rate()).isEqualTo(400.0);
-        run.clock.advanceMillis(1);
-        assertThat(run.g.rate()).isEqualTo(200.0);
-        assertThat(run.g.state().phase()).isEqualTo(Phase.BACKING_OFF);
-        assertThat(run.g.state().foregroundMs()).isNaN();
-        run.clock.advanceMillis(WINDOW_MS);
-        assertThat(run.g.rate()).as("once per silence of three windows").isEqualTo(200.0);
-    }
-
-    @Test
-    void aProbeThatKeepsFailingIsABreach() {
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(1.0);
-        run.ticks(20, 1.0);
-        for (int i = 0; i < 30; i++) {
-            run.clock.advanceMillis(PROBE_MS);
-            run.g.onProbing();
-            run.g.onProbeFailed();
-            assertThat(run.g.rate()).as("after %d failures", i + 1).isEqualTo(400.0);
-        }
-        run.clock.advanceMillis(1);
-        assertThat(run.g.rate()).isEqualTo(200.0);
-    }
-
-    @Test
-    void aPausedProcessIsNotASilentProbe_AndJudgesAfreshOnceItRunsAgain() {
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(1.0);
-        run.ticks(20, 1.0);
-        run.clock.advanceMillis(10_000); // SIGSTOP for ten seconds: no probe was even tried
-        assertThat(run.g.rate()).isEqualTo(400.0);
-        run.g.onPaused();
-        run.ticks(5, 3.0); // half a window of breaching samples is not a judgement yet
-        assertThat(run.g.rate()).isEqualTo(400.0);
-        assertThat(run.g.state().breaches()).isZero();
-        run.ticks(5, 3.0);
-        assertThat(run.g.rate()).isEqualTo(200.0);
-    }
-
-    @Test
-    void cpuPressureAboveItsAllowanceIsABreachAndNearItHolds() {
-        Run run = new Run(GovernorConfig.defaults());
-        run.g.calibrate(Collections.nCopies(20, new ForegroundSample(MS, 0, 0.05)));
-        run.ticks(20, 1.0); // no pressure reading: latency alone, slow start
-        assertThat(run.g.rate()).isEqualTo(400.0);
-        for (int i = 0; i < 10; i++) {
-            pressured(run, 0.14); // (0.14 − 0.05) / 0.15 = 60 % of the allowance: hold
-        }
-        assertThat(run.g.rate()).isEqualTo(400.0);
-        assertThat(run.g.state().cpuPressure()).isCloseTo(0.14, offset(1e-9));
-        assertThat(run.g.state().pressureBudget()).isCloseTo(0.20, offset(1e-9));
-        for (int i = 0; i < 10; i++) {
-            pressured(run, 0.40); // the two windows judged average (0.14 + 0.40) / 2 = 0.27 > 0.20
-        }
-        assertThat(run.g.rate()).isEqualTo(200.0);
-        assertThat(run.g.state().breaches()).isEqualTo(1);
-    }
-
-    private static void pressured(Run run, double pressure) {
-        run.clock.advanceMillis(PROBE_MS);
-        run.g.onCommit((int) Math.round(run.g.rate() * PROBE_MS / 1000.0), 5 * MS, false);
-        run.g.onProbing();
-        run.g.onForeground(new ForegroundSample(MS, 0, pressure));
-    }
-
-    @Test
     void pastTheLastBreachRateTheProbeDoublesEachWindowUpToATenthOfTheRate() {
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
         run.ticks(40, 1.0);
         run.ticks(10, 3.0); // breach at 1,600: back to 800, the step is 40
         run.ticks(10, 1.0); // cooldown
@@ -284,7 +170,7 @@ class GovernorTest {
 
     @Test
     void fastIgnoresTheForeground() {
-        Run run = new Run(GovernorConfig.ofMode(Mode.FAST)).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofMode(Mode.FAST)).calibratedAt(1.0);
         assertThat(run.g.rate()).isInfinite();
         run.ticks(100, 50.0);
         run.clock.advanceMillis(60_000); // and silence
@@ -304,7 +190,7 @@ class GovernorTest {
 
     @Test
     void fixedIsConstantWhateverItObserves() {
-        Run run = new Run(GovernorConfig.ofMode(Mode.FIXED)).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofMode(Mode.FIXED)).calibratedAt(1.0);
         Random random = new Random(7);
         for (int i = 0; i < 500; i++) {
             run.tick(random.nextDouble() * 20, random.nextInt(3));
@@ -321,7 +207,7 @@ class GovernorTest {
         for (Mode mode : Mode.values()) {
             GovernorConfig config = GovernorConfig.builder().mode(mode).maxRate(500).maxConcurrency(3).minBatch(4)
                     .maxBatch(120).fixedBatch(1000).fixedConcurrency(10).fixedDelay(Duration.ofMillis(10)).build();
-            Run run = new Run(config).calibratedAt(0.3);
+            GovernorRun run = new GovernorRun(config).calibratedAt(0.3);
             Random random = new Random(42 + mode.ordinal());
             for (int i = 0; i < 3000; i++) {
                 switch (random.nextInt(4)) {
@@ -434,7 +320,7 @@ class GovernorTest {
 
     @Test
     void theStateSummaryReadsAsAProgressLine() {
-        Run run = new Run(GovernorConfig.defaults()).calibratedAt(0.25);
+        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(0.25);
         run.ticks(10, 0.25);
         String line = run.g.state().summary();
         assertThat(line).startsWith("background STARTING rate 200/s (applied 100/s) conc ")

@@ -119,12 +119,7 @@ public final class RateLaw {
     private long nextJudgement;
     private long appliedSince;
     private long committed;
-    private long[] at = new long[32];
-    private double[] latencies = new double[32];
-    private double[] waiters = new double[32];
-    private double[] pressures = new double[32];
-    private int head;
-    private int count;
+    private final SampleWindow samples = new SampleWindow();
 
     private double applied = Double.NaN;
     private double lastLatency = Double.NaN;
@@ -168,7 +163,7 @@ public final class RateLaw {
         }
         baselineNanos = Quantile.of(lat, lat.length, QUANTILE);
         baselineWaiters = Quantile.of(w, w.length, 0.75);
-        baselinePressure = meanOfKnown(p, p.length);
+        baselinePressure = SampleWindow.meanOfKnown(p, p.length);
         budgetNanos = config.budgetNanos(baselineNanos);
         waiterBudget = baselineWaiters + config.waiterAllowance();
         if (!calibrated) {
@@ -220,8 +215,8 @@ public final class RateLaw {
         if (!calibrated || now <= acceptFrom) {
             return; // before the baseline, or cooling down after a halving (a sample at its very end included)
         }
-        add(now, s.latencyNanos(), s.waiters(), s.cpuPressure());
-        if (now >= nextJudgement && count >= MIN_SAMPLES) {
+        samples.add(now, s.latencyNanos(), s.waiters(), s.cpuPressure());
+        if (now >= nextJudgement && samples.size() >= MIN_SAMPLES) {
             judge(now);
         }
     }
@@ -263,19 +258,10 @@ public final class RateLaw {
 
     private void judge(long now) {
         measureApplied(now);
-        evict(now - LOOKBACK_WINDOWS * windowNanos);
-        double[] lat = new double[count];
-        double[] w = new double[count];
-        double[] p = new double[count];
-        for (int i = 0; i < count; i++) {
-            int k = (head + i) % at.length;
-            lat[i] = latencies[k];
-            w[i] = waiters[k];
-            p[i] = pressures[k];
-        }
-        lastLatency = Quantile.of(lat, count, QUANTILE);
-        lastWaiters = Quantile.of(w, count, 0.75);
-        lastPressure = meanOfKnown(p, count);
+        samples.evict(now - LOOKBACK_WINDOWS * windowNanos);
+        lastLatency = samples.latency(QUANTILE);
+        lastWaiters = samples.waiters(0.75);
+        lastPressure = samples.pressure();
         nextJudgement = now + windowNanos;
         if (!acting) {
             return;
@@ -337,7 +323,7 @@ public final class RateLaw {
         appliedSince = from;
         nextJudgement = from + windowNanos;
         committed = 0;
-        count = 0;
+        samples.clear();
     }
 
     private void measureApplied(long now) {
@@ -346,55 +332,6 @@ public final class RateLaw {
         }
         appliedSince = now;
         committed = 0;
-    }
-
-    private void add(long now, double latency, double w, double pressure) {
-        if (count == at.length) {
-            int n = at.length * 2;
-            long[] at2 = new long[n];
-            double[] lat2 = new double[n];
-            double[] w2 = new double[n];
-            double[] p2 = new double[n];
-            for (int i = 0; i < count; i++) {
-                int k = (head + i) % at.length;
-                at2[i] = at[k];
-                lat2[i] = latencies[k];
-                w2[i] = waiters[k];
-                p2[i] = pressures[k];
-            }
-            at = at2;
-            latencies = lat2;
-            waiters = w2;
-            pressures = p2;
-            head = 0;
-        }
-        int k = (head + count) % at.length;
-        at[k] = now;
-        latencies[k] = latency;
-        waiters[k] = w;
-        pressures[k] = pressure;
-        count++;
-    }
-
-    /** The mean of the first {@code n} values that are not NaN; NaN if none is. */
-    private static double meanOfKnown(double[] v, int n) {
-        double sum = 0;
-        int known = 0;
-        for (int i = 0; i < n; i++) {
-            if (!Double.isNaN(v[i])) {
-                sum += v[i];
-                known++;
-            }
-        }
-        return known == 0 ? Double.NaN : sum / known;
-    }
-
-    /** Drops samples taken at or before {@code before}. */
-    private void evict(long before) {
-        while (count > 0 && at[head] <= before) {
-            head = (head + 1) % at.length;
-            count--;
-        }
     }
 
     private double clamp(double r) {
