@@ -118,11 +118,18 @@ public final class IdlePriority {
     /**
      * Runs this process's command line again at idle priority and waits for it: the caller returns its exit code and
      * does nothing else. Ctrl-C (or SIGTERM) here is passed on as SIGTERM, which the child takes as its own Ctrl-C.
+     * Unless this JVM was given a heap size, the child's heap is {@code heapBytes}: the JVM's own default, a quarter
+     * of the machine's memory, lets a long replay's resident memory grow far past what it holds.
      */
-    public static int relaunch() throws IOException, InterruptedException {
+    public static int relaunch(long heapBytes) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(onPath("setsid").toString(), onPath("chrt").toString(), "--idle",
                 "0"));
-        cmd.addAll(commandLine());
+        List<String> self = commandLine();
+        cmd.add(self.get(0));
+        if (!heapSizedByUser()) {
+            cmd.add("-Xmx" + Math.max(128, heapBytes >> 20) + "m"); // a bounded process, not a quarter of the RAM
+        }
+        cmd.addAll(self.subList(1, self.size()));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         pb.environment().put(CHILD_MARK, "1");
         Process child = pb.start();
@@ -221,6 +228,12 @@ public final class IdlePriority {
         } catch (IOException | RuntimeException e) {
             return new String[0];
         }
+    }
+
+    /** Whether this JVM was started with a heap size of the user's ({@code -Xmx}, {@code -XX:MaxHeapSize}, …). */
+    private static boolean heapSizedByUser() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize") || a.startsWith("-XX:MaxRAM"));
     }
 
     /** This JVM's own command line, from {@code /proc/self/cmdline}: the java binary, its options and the args. */

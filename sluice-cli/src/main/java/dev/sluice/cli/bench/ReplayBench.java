@@ -224,7 +224,8 @@ final class ReplayBench {
     private Part part(Path dir, String name, List<String> args) throws Exception {
         List<String> all = new ArrayList<>(List.of(name));
         all.addAll(args);
-        try (ChildJvm jvm = ChildJvm.start(dir, "part-" + name, plan.replayJvm(), BoundPart.class.getName(), all,
+        // The JVM's own options, not --replay-java-opts: the sink's part holds the whole history in memory.
+        try (ChildJvm jvm = ChildJvm.start(dir, "part-" + name, List.of(), BoundPart.class.getName(), all,
                 Map.of(), false)) {
             int code = jvm.await(Duration.ofMinutes(20));
             String out = jvm.stdout().strip();

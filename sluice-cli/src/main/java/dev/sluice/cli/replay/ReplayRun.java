@@ -166,7 +166,8 @@ public final class ReplayRun {
             if (IdlePriority.isChild()) {
                 IdlePriority.applyHere();
             } else if (IdlePriority.canRelaunch()) {
-                return IdlePriority.relaunch(); // the same command, at idle priority, in a session of its own
+                // The same command, at idle priority, in a session of its own; its heap twice what it may hold.
+                return IdlePriority.relaunch(2 * plan.replay().maxBytesInFlight() + 64 * MIB);
             }
         }
         AtomicReference<Replay> running = new AtomicReference<>();
