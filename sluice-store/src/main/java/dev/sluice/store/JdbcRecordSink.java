@@ -5,7 +5,9 @@ import dev.sluice.pull.RecordSink;
 import dev.sluice.pull.SourceRecord;
 import dev.sluice.pull.StreamWrite;
 import dev.sluice.store.internal.CheckpointRows;
+import dev.sluice.store.internal.Deletions;
 import dev.sluice.store.internal.Dialect;
+import dev.sluice.store.internal.StreamTables;
 import dev.sluice.store.internal.Transactions;
 import dev.sluice.time.Clock;
 import java.sql.Connection;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -26,7 +29,9 @@ import java.util.stream.Collectors;
  * <p>Records are upserted in multi-row statements of at most {@value #CHUNK} rows. Within one write, records with
  * the same id are collapsed first to the one with the highest version (the first of equals), because PostgreSQL
  * refuses a statement that touches one row twice; rows go in id order, so concurrent committers lock rows in the
- * same order.
+ * same order. A deleted object stays deleted: a tombstoned row is not replaced, and an object removed as deleted
+ * ({@code sluice_deletions}) is not inserted again — the version rule of {@code dev.sluice.sync.rule.VersionRule}
+ * for list copies.
  *
  * <p>The tables must exist: call {@link #prepare} for every (namespace, stream) before committing to it.
  * {@link #close()} leaves the {@link Database} open; its owner closes it.
@@ -38,20 +43,21 @@ public final class JdbcRecordSink implements RecordSink {
     private final Dialect dialect;
     private final Clock clock;
     private final CheckpointRows checkpoints;
+    private final Deletions deletions;
 
     public JdbcRecordSink(Database db, Clock clock) {
         this.db = Objects.requireNonNull(db, "db");
         this.dialect = db.dialect();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.checkpoints = new CheckpointRows(dialect);
+        this.deletions = new Deletions(dialect);
     }
 
     @Override
     public void prepare(String namespace, String stream) {
-        List<String> ddl = dialect.createStreamTable(namespace, stream);
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            Transactions.ddl(c, dialect, ddl);
+            StreamTables.prepare(c, dialect, namespace, stream);
         } catch (SQLException e) {
             throw new StoreException("cannot create the table " + dialect.tableName(namespace, stream)
                     + " for stream " + namespace + "." + stream + ": " + e.getMessage(), e);
@@ -102,7 +108,7 @@ public final class JdbcRecordSink implements RecordSink {
     }
 
     private void upsert(Connection c, StreamWrite w, long now) throws SQLException {
-        List<SourceRecord> records = latestById(w.records());
+        List<SourceRecord> records = withoutRemoved(c, w, latestById(w.records()));
         if (records.isEmpty()) {
             return;
         }
@@ -140,6 +146,23 @@ public final class JdbcRecordSink implements RecordSink {
             ps.setString(i++, r.json());
             dialect.bindInstant(ps, i++, now);
         }
+    }
+
+    /** The records less the objects removed as deleted ({@code --deletes remove}): a list page never restores one. */
+    private List<SourceRecord> withoutRemoved(Connection c, StreamWrite w, List<SourceRecord> records)
+            throws SQLException {
+        Set<String> removed = deletions.known(c, w.namespace(), w.stream(),
+                records.stream().map(SourceRecord::id).toList()).keySet();
+        if (removed.isEmpty()) {
+            return records;
+        }
+        List<SourceRecord> kept = new ArrayList<>(records.size());
+        for (SourceRecord r : records) {
+            if (!removed.contains(r.id())) {
+                kept.add(r);
+            }
+        }
+        return kept;
     }
 
     /** One record per id, the highest version (the first of equals), in id order. */

@@ -77,6 +77,15 @@ public final class CheckpointRows {
         return rows;
     }
 
+    /** Forgets one stream's checkpoint of {@code job}. */
+    public int delete(Connection c, String job, String stream) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sluice_checkpoints WHERE job = ? AND stream = ?")) {
+            ps.setString(1, job);
+            ps.setString(2, stream);
+            return ps.executeUpdate();
+        }
+    }
+
     public int deleteJob(Connection c, String job) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM sluice_checkpoints WHERE job = ?")) {
             ps.setString(1, job);

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -69,8 +70,23 @@ public interface Dialect {
     /** The quoted, possibly schema-qualified name of the table holding {@code namespace.stream}. */
     String tableName(String namespace, String stream);
 
-    /** DDL creating the table of {@code namespace.stream} and its index on {@code created}, if absent. */
+    /**
+     * DDL creating the table of {@code namespace.stream} and its index on {@code created}, if absent. Columns:
+     * {@code id} (primary key), {@code created}, {@code version}, {@code data}, {@code synced_at}, {@code deleted}.
+     */
     List<String> createStreamTable(String namespace, String stream);
+
+    /** Whether the table of {@code namespace.stream} has {@code column}. */
+    boolean hasColumn(Connection c, String namespace, String stream, String column) throws SQLException;
+
+    /**
+     * DDL adding the {@code deleted} flag (false for every row) to a stream table made before it existed. Both
+     * databases add a column with a constant default without rewriting the table.
+     */
+    default String addDeletedColumn(String namespace, String stream) {
+        return "ALTER TABLE " + tableName(namespace, stream) + " ADD COLUMN deleted " + booleanType()
+                + " NOT NULL DEFAULT " + falseLiteral();
+    }
 
     /** Whether the table of {@code namespace.stream} exists. */
     boolean tableExists(Connection c, String namespace, String stream) throws SQLException;
@@ -90,6 +106,9 @@ public interface Dialect {
     /** Column type of a flag. */
     String booleanType();
 
+    /** How false is written in a flag column ({@code 0}, {@code false}). */
+    String falseLiteral();
+
     /**
      * Column type of text compared as UTF-8 bytes (keys, and revs that compare as the bytes do), whatever the
      * database's locale.
@@ -106,6 +125,14 @@ public interface Dialect {
      * excludes every other writer (SQLite, with immediate transactions).
      */
     String forShare();
+
+    /**
+     * Locks the objects named by {@code keys} ({@code namespace.stream/id}) until the transaction ends, present or
+     * not, so two transactions applying changes to one object — a webhook and a poll — run one after the other.
+     * Nothing to do where a write transaction already excludes every other writer (SQLite, with immediate
+     * transactions).
+     */
+    void lockObjects(Connection c, Collection<String> keys) throws SQLException;
 
     /**
      * A statement to run first in a DDL or migration transaction, so concurrent processes apply DDL one at a time.
@@ -135,8 +162,9 @@ public interface Dialect {
 
     /**
      * A multi-row upsert of {@code rows} records {@code (id, created, version, data, synced_at)} into the table of
-     * {@code namespace.stream}: a row is replaced only by a strictly newer version. PostgreSQL rejects a statement
-     * that touches one id twice, so the caller passes distinct ids.
+     * {@code namespace.stream}: a row is replaced only by a strictly newer version, and a deleted row never (a list
+     * page does not bring a deleted object back). PostgreSQL rejects a statement that touches one id twice, so the
+     * caller passes distinct ids.
      */
     default String upsertRecords(String namespace, String stream, int rows) {
         if (rows < 1) {
@@ -154,7 +182,7 @@ public interface Dialect {
         }
         return sb.append(" ON CONFLICT (id) DO UPDATE SET created = excluded.created, version = excluded.version,")
                 .append(" data = excluded.data, synced_at = excluded.synced_at")
-                .append(" WHERE t.version < excluded.version")
+                .append(" WHERE t.version < excluded.version AND NOT t.deleted")
                 .toString();
     }
 }

@@ -38,7 +38,22 @@ public final class Migrations {
                     // and whitespace, and an item must come back byte-for-byte as the client sent it.
                     "CREATE TABLE sluice_batch_items (batch_id TEXT NOT NULL, idx BIGINT NOT NULL, payload TEXT,"
                             + " object_key TEXT, payload_bytes BIGINT NOT NULL, error_code TEXT, error_message TEXT,"
-                            + " created_at " + d.instantType() + " NOT NULL, PRIMARY KEY (batch_id, idx))")));
+                            + " created_at " + d.instantType() + " NOT NULL, PRIMARY KEY (batch_id, idx))")),
+            new Migration(3, "sync: events cursors, applied events, remembered deletions, deletion modes", d -> List.of(
+                    // account is '' for the API key's own account, so the key needs no NULL-safe comparison.
+                    "CREATE TABLE sluice_sync_cursors (job TEXT NOT NULL, account TEXT NOT NULL,"
+                            + " namespace TEXT NOT NULL, cursor_second BIGINT NOT NULL, phase TEXT NOT NULL,"
+                            + " streams TEXT NOT NULL, backfilling TEXT NOT NULL, backfill_started_at BIGINT NOT NULL,"
+                            + " updated_at " + d.instantType() + " NOT NULL, PRIMARY KEY (job, account))",
+                    "CREATE TABLE sluice_applied_events (namespace TEXT NOT NULL, event_id TEXT NOT NULL,"
+                            + " created BIGINT NOT NULL, applied_at " + d.instantType() + " NOT NULL,"
+                            + " PRIMARY KEY (namespace, event_id))",
+                    "CREATE INDEX sluice_applied_events_created ON sluice_applied_events (namespace, created)",
+                    "CREATE TABLE sluice_deletions (namespace TEXT NOT NULL, stream TEXT NOT NULL, id TEXT NOT NULL,"
+                            + " version BIGINT NOT NULL, deleted_at " + d.instantType() + " NOT NULL,"
+                            + " PRIMARY KEY (namespace, stream, id))",
+                    "CREATE TABLE sluice_namespaces (namespace TEXT PRIMARY KEY, deletes TEXT NOT NULL,"
+                            + " updated_at " + d.instantType() + " NOT NULL)")));
 
     private Migrations() {
     }

@@ -3,6 +3,7 @@ package dev.sluice.store.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.store.DatabaseUrl;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -27,6 +29,9 @@ final class PostgresDialect implements Dialect {
     static final long DDL_LOCK_KEY = 0x736c_7569_6365L;
 
     private final ItemInsert itemInsert = new PostgresItemInsert(this);
+
+    /** First key of the object locks of {@link #lockObjects} ("sync" in ASCII). */
+    static final int OBJECT_LOCK_CLASS = 0x7379_6e63;
 
     private PostgresDialect() {
     }
@@ -70,7 +75,7 @@ final class PostgresDialect implements Dialect {
                 "CREATE SCHEMA IF NOT EXISTS \"" + namespace + "\"",
                 "CREATE TABLE IF NOT EXISTS " + table + " (id TEXT PRIMARY KEY, created BIGINT NOT NULL,"
                         + " version BIGINT NOT NULL, data " + jsonType() + " NOT NULL, synced_at " + instantType()
-                        + " NOT NULL)",
+                        + " NOT NULL, deleted " + booleanType() + " NOT NULL DEFAULT " + falseLiteral() + ")",
                 // Index names are per schema, so the stream name makes them unique; kept within the 63-byte identifier limit.
                 "CREATE INDEX IF NOT EXISTS \"" + indexName(stream) + "\" ON " + table + " (created)");
     }
@@ -83,6 +88,19 @@ final class PostgresDialect implements Dialect {
     @Override
     public boolean tableExists(Connection c, String namespace, String stream) throws SQLException {
         return tableExists(c, tableName(namespace, stream));
+    }
+
+    @Override
+    public boolean hasColumn(Connection c, String namespace, String stream, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? AND column_name = ?")) {
+            ps.setString(1, Dialect.checkName("namespace", namespace));
+            ps.setString(2, Dialect.checkName("stream", stream));
+            ps.setString(3, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     @Override
@@ -112,6 +130,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String falseLiteral() {
+        return "false";
+    }
+
+    @Override
     public String booleanType() {
         return "BOOLEAN";
     }
@@ -129,6 +152,34 @@ final class PostgresDialect implements Dialect {
     @Override
     public long readInstant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant().toEpochMilli();
+    }
+
+    /**
+     * Transaction-level advisory locks in the two-key space {@code (OBJECT_LOCK_CLASS, hash of the key)}, apart from
+     * the one-key DDL lock, taken in ascending order so two transactions never wait on each other in a circle. Two
+     * keys with one hash only wait for each other needlessly.
+     */
+    @Override
+    public void lockObjects(Connection c, Collection<String> keys) throws SQLException {
+        int[] hashes = keys.stream().mapToInt(PostgresDialect::lockHash).distinct().sorted().toArray();
+        if (hashes.length == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(" + OBJECT_LOCK_CLASS + ", ?)")) {
+            for (int h : hashes) {
+                ps.setInt(1, h);
+                ps.execute();
+            }
+        }
+    }
+
+    private static int lockHash(String key) {
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        int h = 0x811c9dc5;
+        for (byte b : bytes) {
+            h = (h ^ (b & 0xff)) * 0x01000193;
+        }
+        return h;
     }
 
     @Override

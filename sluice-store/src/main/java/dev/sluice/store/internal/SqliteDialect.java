@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -126,13 +127,24 @@ final class SqliteDialect implements Dialect {
         return List.of(
                 "CREATE TABLE IF NOT EXISTS \"" + bare + "\" (id TEXT PRIMARY KEY, created BIGINT NOT NULL,"
                         + " version BIGINT NOT NULL, data " + jsonType() + " NOT NULL, synced_at " + instantType()
-                        + " NOT NULL)",
+                        + " NOT NULL, deleted " + booleanType() + " NOT NULL DEFAULT " + falseLiteral() + ")",
                 "CREATE INDEX IF NOT EXISTS \"" + bare + "_created\" ON \"" + bare + "\" (created)");
     }
 
     @Override
     public boolean tableExists(Connection c, String namespace, String stream) throws SQLException {
         return tableExists(c, bareName(namespace, stream));
+    }
+
+    @Override
+    public boolean hasColumn(Connection c, String namespace, String stream, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pragma_table_info(?) WHERE name = ?")) {
+            ps.setString(1, bareName(namespace, stream));
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     @Override
@@ -162,6 +174,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String falseLiteral() {
+        return "0";
+    }
+
+    @Override
     public String booleanType() {
         return "INTEGER";
     }
@@ -179,6 +196,11 @@ final class SqliteDialect implements Dialect {
     @Override
     public long readInstant(ResultSet rs, String column) throws SQLException {
         return rs.getLong(column);
+    }
+
+    @Override
+    public void lockObjects(Connection c, Collection<String> keys) {
+        // An immediate transaction holds SQLite's one write lock already.
     }
 
     @Override

@@ -46,11 +46,21 @@ class DialectTest {
     }
 
     @Test
-    void upsertHasOnePlaceholderGroupPerRowAndTheVersionGuard() {
+    void upsertHasOnePlaceholderGroupPerRowAndTheVersionAndDeletionGuard() {
         String sql = POSTGRES.upsertRecords("stripe", "charges", 3);
         assertThat(sql).startsWith("INSERT INTO \"stripe\".\"charges\" AS t");
         assertThat(sql.chars().filter(ch -> ch == '?').count()).isEqualTo(15);
-        assertThat(sql).contains("ON CONFLICT (id) DO UPDATE").endsWith("WHERE t.version < excluded.version");
+        assertThat(sql).contains("ON CONFLICT (id) DO UPDATE").endsWith("WHERE t.version < excluded.version AND NOT t.deleted");
+    }
+
+    @Test
+    void aStreamTableHasTheDeletedFlagAndAnOlderOneGetsItWithoutARewrite() {
+        assertThat(SQLITE.createStreamTable("stripe", "customers").get(0))
+                .contains("deleted INTEGER NOT NULL DEFAULT 0");
+        assertThat(POSTGRES.createStreamTable("stripe", "customers").get(1))
+                .contains("deleted BOOLEAN NOT NULL DEFAULT false");
+        assertThat(POSTGRES.addDeletedColumn("stripe", "customers"))
+                .isEqualTo("ALTER TABLE \"stripe\".\"customers\" ADD COLUMN deleted BOOLEAN NOT NULL DEFAULT false");
     }
 
     @ParameterizedTest
