@@ -33,6 +33,19 @@ class StripeListSourceTest {
     }
 
     @Test
+    void subscriptionsAreListedWithCanceledOnesWhichStripeHidesByDefault() throws Exception {
+        try (StripeSimulator sim = StripeSimulator.start(sim().resources(List.of("subscriptions")).objects(50).build())) {
+            String canceled = sim.delete(null, "subscriptions", null).objectId();
+            StripeListSource source = client(sim, Duration.ofSeconds(5));
+            Page page = source.fetch(new PageRequest("subscriptions", new TimeRange(sim.accountCreated(), NOW + 5),
+                    null, 100));
+            assertThat(page.items()).hasSize(50).anyMatch(r -> r.id().equals(canceled)
+                    && r.json().contains("\"status\":\"canceled\""));
+            assertThat(sim.requestLog().get(sim.requestLog().size() - 1).params()).containsEntry("status", "all");
+        }
+    }
+
+    @Test
     void pagesThroughARangeWithStartingAfter() throws Exception {
         try (StripeSimulator sim = StripeSimulator.start(sim().build())) {
             StripeListSource source = client(sim, Duration.ofSeconds(5));
