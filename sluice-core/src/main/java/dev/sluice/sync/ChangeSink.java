@@ -70,6 +70,9 @@ public interface ChangeSink extends AutoCloseable {
 
     Optional<SyncState> state(String job, String account);
 
+    /** Forgets the job's sync state and checkpoints ({@code --restart}); its next run starts with a backfill. */
+    void forget(String job, String account);
+
     /**
      * Starts a backfill of {@code state.backfilling()}: writes {@code state} (phase {@link SyncState.Phase#BACKFILL})
      * and forgets the job's checkpoints of those streams, in one transaction, so the backfill starts fresh.

@@ -67,6 +67,11 @@ public final class MemoryChangeSink implements ChangeSink {
     }
 
     @Override
+    public synchronized void forget(String job, String account) {
+        states.remove(job + "|" + account);
+    }
+
+    @Override
     public synchronized void beginBackfill(SyncState state) {
         states.put(state.job() + "|" + state.account(), state);
         resets.add(state.job() + ":" + String.join(",", state.backfilling()));

@@ -120,6 +120,15 @@ public final class JdbcChangeSink implements ChangeSink {
     }
 
     @Override
+    public void forget(String job, String account) {
+        inTransaction("forgetting job '" + job + "'", c -> {
+            checkpoints.deleteJob(c, job);
+            cursors.delete(c, job, account);
+            return null;
+        });
+    }
+
+    @Override
     public void beginBackfill(SyncState state) {
         inTransaction("starting the backfill of job '" + state.job() + "'", c -> {
             for (String stream : state.backfilling()) {

@@ -187,6 +187,8 @@ class JdbcChangeSinkTest {
                     new CursorAdvance("other", "", S + 4, List.of("customers")))))
                     .hasMessageContaining("job 'other' has no events cursor");
             assertThat(StoredRows.of(db, NS, "customers")).containsOnlyKeys("cus_1");
+            sink.forget("job", "");
+            assertThat(sink.state("job", "")).isEmpty();
         }
     }
 

@@ -57,13 +57,15 @@ public final class ChangeApplier {
 
     /**
      * Applies {@code changes} (oldest first) in one commit with {@code cursor} (null for none), re-reading and
-     * completing objects first.
+     * completing objects first. The answer counts as duplicates the events found applied before the transaction
+     * as well as in it.
      *
      * @throws FetchFailure when a re-read or a nested list could not be fetched; nothing is committed
      */
     public Applied apply(String namespace, DeletionMode deletes, List<Change> changes, CursorAdvance cursor)
             throws FetchFailure, InterruptedException {
         List<Change> fresh = withoutApplied(namespace, changes);
+        int known = changes.size() - fresh.size();
         Map<String, List<Change>> byObject = new LinkedHashMap<>();
         for (Change c : fresh) {
             byObject.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(c);
@@ -92,7 +94,7 @@ public final class ChangeApplier {
         stats.applied.add(applied.applied());
         stats.skipped.add(applied.skipped());
         stats.duplicates.add(applied.duplicates());
-        return applied;
+        return new Applied(applied.applied(), applied.skipped(), applied.duplicates() + known);
     }
 
     private List<Change> withoutApplied(String namespace, List<Change> changes) {

@@ -21,9 +21,19 @@ public final class SyncStats {
     volatile long cursor = -1;
     volatile long lagSeconds = -1;
 
-    /** Counts nested-list requests; the backfill's own nested requests go here too. */
+    /** Counts requests to the change feed. */
+    public RequestCounts events() {
+        return events;
+    }
+
+    /** Counts nested-list requests (of events and re-reads; a backfill counts its own). */
     public RequestCounts nested() {
         return nested;
+    }
+
+    /** Counts re-read requests. */
+    public RequestCounts rereads() {
+        return rereadRequests;
     }
 
     void skippedType(String type) {

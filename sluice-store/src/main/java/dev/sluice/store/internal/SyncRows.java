@@ -100,6 +100,14 @@ public final class SyncRows {
         }
     }
 
+    public void delete(Connection c, String job, String account) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sluice_sync_cursors WHERE job = ? AND account = ?")) {
+            ps.setString(1, job);
+            ps.setString(2, account);
+            ps.executeUpdate();
+        }
+    }
+
     private static List<String> split(String text) {
         return text == null || text.isEmpty() ? List.of() : Arrays.asList(text.split(","));
     }
