@@ -9,6 +9,14 @@ package dev.sluice.pull;
  * does). Implementations are safe to call from many threads at once.
  */
 public interface Requests {
+    /** Sends nothing: for a caller with no API at hand (a webhook endpoint without a key); any use is a bug. */
+    Requests NONE = new Requests() {
+        @Override
+        public <T> T send(String what, Attempt<T> attempt) {
+            throw new IllegalStateException("no API client to send " + what);
+        }
+    };
+
     /** One attempt at a request. */
     @FunctionalInterface
     interface Attempt<T> {

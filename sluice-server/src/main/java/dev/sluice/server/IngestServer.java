@@ -8,11 +8,13 @@ import dev.sluice.server.batches.BatchRoutes;
 import dev.sluice.server.batches.ItemsEndpoint;
 import dev.sluice.server.http.ApiKeys;
 import dev.sluice.server.trigger.TriggerSurface;
+import dev.sluice.server.webhooks.WebhookRoute;
 import dev.sluice.time.Clock;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP service: push-ingest batches (native and trigger.dev-compatible), {@code /healthz} and {@code /metrics} (Prometheus), on Helidon's
+ * The HTTP service: push-ingest batches (native and trigger.dev-compatible), pushed source events (webhooks), {@code /healthz} and {@code /metrics} (Prometheus), on Helidon's
  * webserver (a virtual thread per request). Owns the offload executor and the expiry sweep; the store and object
  * store are the caller's.
  */
@@ -34,7 +36,8 @@ public final class IngestServer implements AutoCloseable {
     private final BatchExpiry expiry;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    private IngestServer(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock) {
+    private IngestServer(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock,
+            List<WebhookRoute> webhooks) {
         ItemsEndpoint items = new ItemsEndpoint(new Ingest(store, objects, config.ingest(), offloads), store, config,
                 metrics);
         ApiKeys keys = new ApiKeys(config.apiKeys());
@@ -52,6 +55,7 @@ public final class IngestServer implements AutoCloseable {
                             "text/plain; version=0.0.4; charset=utf-8").send(metrics.scrape()));
                     batches.register(r);
                     trigger.register(r);
+                    webhooks.forEach(w -> w.register(r));
                 })
                 .build();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("batch-expiry").factory());
@@ -59,7 +63,13 @@ public final class IngestServer implements AutoCloseable {
 
     /** Starts listening and sweeping expired batches. */
     public static IngestServer start(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock) {
-        IngestServer s = new IngestServer(config, store, objects, clock);
+        return start(config, store, objects, clock, List.of());
+    }
+
+    /** Starts as {@link #start(ServerConfig, BatchStore, ObjectStore, Clock)}, with endpoints for pushed events. */
+    public static IngestServer start(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock,
+            List<WebhookRoute> webhooks) {
+        IngestServer s = new IngestServer(config, store, objects, clock, webhooks);
         s.server.start();
         long period = s.expiry.period().toMillis();
         s.sweeper.scheduleWithFixedDelay(() -> {
