@@ -6,20 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.server.testing.NodeProject;
+import dev.sluice.server.testing.NodeProject.Run;
 import dev.sluice.store.DatabaseUrl;
-import java.io.File;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,20 +44,18 @@ class TriggerSdkTest {
     @Test
     void officialSdkBatchTriggersFiveHundredItemsWithOffloadedPayloads() throws Exception {
         // A JUnit assumption: without Node the test is reported as skipped, with this reason, never as passed.
-        assumeTrue(onPath("node") && onPath("npm"), "node and npm must be on the PATH to run the trigger.dev SDK"
+        assumeTrue(NodeProject.available(), "node and npm must be on the PATH to run the trigger.dev SDK"
                 + " integration test (.ci/run installs them); skipped because at least one is missing");
-        Path project = Files.createDirectories(dir.resolve("node"));
-        for (String f : List.of("package.json", "package-lock.json", "batch.mjs")) {
-            Files.copy(NODE_PROJECT.resolve(f), project.resolve(f));
-        }
-        Run install = run(project, Map.of(), 600, "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline");
-        assertThat(install.exit).as("npm ci failed:\n%s", install.output()).isZero();
+        NodeProject project = NodeProject.copy(NODE_PROJECT, dir, List.of("package.json", "package-lock.json",
+                "batch.mjs"));
+        Run install = project.install();
+        assertThat(install.exit()).as("npm ci failed:\n%s", install.output()).isZero();
 
         try (TriggerTestServer s = new TriggerTestServer(DatabaseUrl.Kind.SQLITE, dir.resolve("server"))) {
-            Run node = run(project, Map.of("TRIGGER_API_URL", s.base(), "TRIGGER_SECRET_KEY", KEY), 300,
+            Run node = project.run(Map.of("TRIGGER_API_URL", s.base(), "TRIGGER_SECRET_KEY", KEY), 300,
                     "node", "batch.mjs", Integer.toString(COUNT), Integer.toString(LARGE_EVERY));
-            assertThat(node.exit).as("node batch.mjs failed:\n%s", node.output()).isZero();
-            String[] lines = node.stdout.strip().split("\n");
+            assertThat(node.exit()).as("node batch.mjs failed:\n%s", node.output()).isZero();
+            String[] lines = node.stdout().strip().split("\n");
             JsonNode result = JSON.readTree(lines[lines.length - 1]);
             String id = result.at("/handle/batchId").asText();
             assertThat(result.at("/handle/runCount").asInt()).isEqualTo(COUNT);
@@ -116,42 +112,5 @@ class TriggerSdkTest {
                 }
             }
         }
-    }
-
-    private static boolean onPath(String command) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private record Run(int exit, String stdout, String stderr) {
-        String output() {
-            return "--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-        }
-    }
-
-    private Run run(Path cwd, Map<String, String> env, long timeoutSeconds, String... command)
-            throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command))).directory(cwd.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                        new File("/dev/null")));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        if (!done) {
-            p.destroyForcibly().waitFor();
-        }
-        String o = Files.readString(out);
-        String e = Files.readString(err);
-        return new Run(done ? p.exitValue() : -1, o, done ? e : e + "\n(timed out after " + timeoutSeconds + " s)");
     }
 }

@@ -76,8 +76,7 @@ class WebhookEndpointTest {
         }
 
         HttpResponse<String> post(String body, String signature) throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.port() + "/v1/stripe/webhooks"))
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url()))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
             if (signature != null) {
                 b.header("Stripe-Signature", signature);
@@ -88,6 +87,14 @@ class WebhookEndpointTest {
         HttpResponse<String> deliver(String body) throws Exception {
             return post(body, StripeWebhooks.signatureHeader(SECRET, clock.epochSecond(),
                     body.getBytes(StandardCharsets.UTF_8)));
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.port() + "/v1/stripe/webhooks";
+        }
+
+        FakeClock clock() {
+            return clock;
         }
 
         @Override
