@@ -7,6 +7,7 @@ import dev.sluice.cli.replay.ReplayCommand;
 import dev.sluice.cli.serve.ServeCommand;
 import dev.sluice.cli.sim.SimCommand;
 import dev.sluice.cli.status.StatusCommand;
+import dev.sluice.cli.sync.SyncCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Moves large volumes of records into a database fast, safely, and without hurting the "
                 + "system around it.",
-        subcommands = {DemoCommand.class, BackfillCommand.class, ReplayCommand.class, ServeCommand.class, SimCommand.class,
+        subcommands = {DemoCommand.class, BackfillCommand.class, SyncCommand.class, ReplayCommand.class, ServeCommand.class, SimCommand.class,
                 BenchCommand.class, StatusCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

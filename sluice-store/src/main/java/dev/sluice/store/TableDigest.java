@@ -11,9 +11,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * A fingerprint of which ids a stream's table holds, to compare a sink against its source.
+ * A fingerprint of which ids a stream's table holds alive (deleted rows left out), to compare a sink against its
+ * source.
  *
  * <p>Definition (must stay identical to the simulator's): the ids, sorted by {@link String#compareTo} (UTF-16 code
  * units — never SQL collation, which differs between databases and locales), each encoded as UTF-8 and followed
@@ -41,11 +44,25 @@ public final class TableDigest {
     }
 
     /**
-     * The digest of the table of {@code namespace.stream}.
+     * The digest of the live rows (not deleted) of the table of {@code namespace.stream}.
      *
      * @throws StoreException if the table does not exist or cannot be read
      */
     public static Digest digest(Database db, String namespace, String stream) {
+        return of(new ArrayList<>(scan(db, namespace, stream, false).keySet()));
+    }
+
+    /**
+     * The live rows of the table of {@code namespace.stream}, id → {@code data} as the database gives it back
+     * (PostgreSQL's jsonb in its own key order), for a checker that compares state, not just ids.
+     *
+     * @throws StoreException if the table does not exist or cannot be read
+     */
+    public static Map<String, String> liveData(Database db, String namespace, String stream) {
+        return scan(db, namespace, stream, true);
+    }
+
+    private static Map<String, String> scan(Database db, String namespace, String stream, boolean withData) {
         Dialect dialect = db.dialect();
         String table = dialect.tableName(namespace, stream);
         try (Connection c = db.dataSource().getConnection()) {
@@ -53,19 +70,19 @@ public final class TableDigest {
                 throw new StoreException("cannot digest " + namespace + "." + stream + ": table " + table
                         + " does not exist");
             }
-            List<String> ids = dialect.streaming(c, () -> {
-                List<String> out = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table)) {
+            return dialect.streaming(c, () -> {
+                Map<String, String> out = new TreeMap<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id" + (withData ? ", data" : "") + " FROM "
+                        + table + " WHERE NOT deleted")) {
                     ps.setFetchSize(10_000);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.add(rs.getString(1));
+                            out.put(rs.getString(1), withData ? rs.getString(2) : "");
                         }
                     }
                 }
                 return out;
             });
-            return of(ids);
         } catch (SQLException e) {
             throw new StoreException("cannot digest table " + table + ": " + e.getMessage(), e);
         }

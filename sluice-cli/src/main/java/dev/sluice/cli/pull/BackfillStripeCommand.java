@@ -120,7 +120,7 @@ public final class BackfillStripeCommand implements Callable<Integer> {
         return result.complete() ? 0 : 1;
     }
 
-    static URI parseBaseUrl(String text) {
+    public static URI parseBaseUrl(String text) {
         try {
             URI uri = URI.create(text);
             if (uri.getHost() == null || !(text.startsWith("http://") || text.startsWith("https://"))) {
@@ -133,7 +133,7 @@ public final class BackfillStripeCommand implements Callable<Integer> {
         }
     }
 
-    static List<String> resolveResources(List<String> names) {
+    public static List<String> resolveResources(List<String> names) {
         if (names.size() == 1 && names.get(0).equals("all")) {
             return StripeListSource.RESOURCES;
         }

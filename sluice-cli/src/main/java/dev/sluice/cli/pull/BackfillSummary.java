@@ -25,6 +25,7 @@ public final class BackfillSummary {
         o.put("objects", s.objects());
         o.put("pages", s.pages());
         o.put("requests", s.requests());
+        o.put("nested_requests", s.nestedRequests());
         o.put("wasted_requests", s.wasted());
         o.put("http_429", s.throttled());
         o.put("server_errors", s.serverErrors());
@@ -64,6 +65,9 @@ public final class BackfillSummary {
         out.printf(Locale.ROOT, "  requests  %,d at %.1f/s against a limit of %.1f/s (%.0f%%)%n", s.requests(),
                 r.requestsPerSecond(), r.maxRate(), 100 * r.requestsPerSecond() / r.maxRate());
         out.printf(Locale.ROOT, "  wasted    %,d requests that brought no new object%n", s.wasted());
+        if (s.nestedRequests() > 0) {
+            out.printf(Locale.ROOT, "  nested    %,d requests completing invoices' lines%n", s.nestedRequests());
+        }
         out.printf(Locale.ROOT, "  429s      %,d   5xx %,d   timeouts/drops %,d   retries %,d%n", s.throttled(),
                 s.serverErrors(), s.transportErrors(), s.retries());
         for (StreamOutcome so : r.streams()) {

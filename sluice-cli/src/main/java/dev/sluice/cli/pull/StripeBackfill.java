@@ -8,6 +8,7 @@ import dev.sluice.pull.run.Backfill;
 import dev.sluice.pull.run.BackfillConfig;
 import dev.sluice.pull.run.BackfillResult;
 import dev.sluice.pull.run.RunRange;
+import dev.sluice.source.stripe.StripeApi;
 import dev.sluice.source.stripe.StripeListSource;
 import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
@@ -64,7 +65,8 @@ public final class StripeBackfill {
      * stopping it on a signal) before the first request.
      */
     public static BackfillResult run(Options o, Clock clock, Consumer<Backfill> started) throws InterruptedException {
-        StripeListSource source = new StripeListSource(o.baseUrl(), o.apiKey(), o.requestTimeout(), clock);
+        StripeApi api = new StripeApi(o.baseUrl(), o.apiKey(), o.requestTimeout(), clock);
+        StripeListSource source = api.lists();
         RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(o.rps()), clock);
         BackfillConfig config = BackfillConfig.defaults().withMaxConcurrency(o.maxConcurrency())
                 .withBackoff(new Backoff(o.maxAttempts(), Backoff.defaults().base(), Backoff.defaults().max()));
@@ -79,7 +81,8 @@ public final class StripeBackfill {
                 starts.add(new Backfill.StreamStart(resource, RunRange.start(resource,
                         sink.checkpoint(o.job(), resource), false, o.since(), o.until(), account::created, now)));
             }
-            Backfill backfill = new Backfill(config, source, sink, SegmentPlanner.named(o.planner()), limiter, clock);
+            Backfill backfill = new Backfill(config, source, api.nestedLists(), sink, SegmentPlanner.named(o.planner()),
+                    limiter, clock);
             started.accept(backfill);
             return backfill.run(o.job(), NAMESPACE, starts);
         }

@@ -51,5 +51,10 @@ public final class RequestCounts implements RetryingRequests.Tally {
      */
     public record Snapshot(long requests, long retries, long answered, long throttled, long serverErrors,
             long transportErrors) {
+        /** Both counts summed. */
+        public Snapshot plus(Snapshot o) {
+            return new Snapshot(requests + o.requests, retries + o.retries, answered + o.answered,
+                    throttled + o.throttled, serverErrors + o.serverErrors, transportErrors + o.transportErrors);
+        }
     }
 }

@@ -1,0 +1,186 @@
+package dev.sluice.cli.sync;
+
+import dev.sluice.cli.Converters;
+import dev.sluice.cli.GracefulStop;
+import dev.sluice.cli.pull.BackfillStripeCommand;
+import dev.sluice.cli.pull.StripeBackfill;
+import dev.sluice.pull.FetchFailure;
+import dev.sluice.pull.run.Backfill;
+import dev.sluice.pull.run.BackfillResult;
+import dev.sluice.sync.DeletionMode;
+import dev.sluice.sync.run.Sync;
+import dev.sluice.sync.run.SyncConfig;
+import dev.sluice.time.Clock;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice sync stripe}: the first run of a job backfills as {@code backfill stripe} does; every run then reads
+ * Stripe's events from the job's cursor to {@code now − events lag} and applies them, so updates, deletions and
+ * cancellations reach the tables. With {@code --follow} it keeps polling until Ctrl-C.
+ */
+@Command(name = "stripe", mixinStandardHelpOptions = true,
+        description = {"Sync Stripe into the database: a backfill on the job's first run, then Stripe's events "
+                + "(updates, deletions, cancellations) from where the last run stopped.",
+                "With --follow it keeps polling every --poll-interval until Ctrl-C."})
+public final class SyncStripeCommand implements Callable<Integer> {
+    @Option(names = "--api-key", description = "Secret key (sk_…). Default: $STRIPE_API_KEY. Never printed or logged.",
+            defaultValue = "${env:STRIPE_API_KEY}")
+    String apiKey;
+
+    @Option(names = "--base-url", description = "API root. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${env:SLUICE_STRIPE_BASE_URL:-https://api.stripe.com}")
+    String baseUrl;
+
+    @Option(names = "--resources", split = ",", paramLabel = "a,b|all",
+            description = "Resources to sync (customers, charges, invoices, payment_intents, subscriptions, products, prices, refunds), or 'all'. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${env:SLUICE_RESOURCES:-customers,charges,invoices}")
+    List<String> resources;
+
+    @Option(names = "--db", description = "sqlite:PATH, postgresql://user@host:port/db or jdbc:… Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${env:SLUICE_DB:-sqlite:./sluice.db}")
+    String db;
+
+    @Option(names = "--rps", description = "The API's rate limit in requests/s, shared by every request and retry. "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "${env:SLUICE_RPS:-25}")
+    double rps;
+
+    @Option(names = "--max-concurrency", description = "Cap on requests in flight during a backfill. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${env:SLUICE_MAX_CONCURRENCY:-64}")
+    int maxConcurrency;
+
+    @Option(names = "--planner", description = "adaptive (default), fixed or sequential, for a backfill.",
+            defaultValue = "${env:SLUICE_PLANNER:-adaptive}")
+    String planner;
+
+    @Option(names = "--since", converter = Converters.EpochSecondConverter.class, paramLabel = "T",
+            description = "Where a backfill starts (epoch s, 2024-01-31 or an ISO instant). Default: the account's creation.")
+    Long since;
+
+    @Option(names = "--job", description = "Name under which the cursor and checkpoints are kept. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${env:SLUICE_JOB:-stripe}")
+    String job;
+
+    @Option(names = "--restart", description = "Forget the job's cursor and checkpoints: back fill again, then follow.")
+    boolean restart;
+
+    @Option(names = "--request-timeout", converter = Converters.DurationConverter.class,
+            description = "Deadline of one attempt, body included. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${env:SLUICE_REQUEST_TIMEOUT:-30s}")
+    Duration requestTimeout;
+
+    @Option(names = "--max-attempts", description = "Attempts per request before it fails. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${env:SLUICE_MAX_ATTEMPTS:-8}")
+    int maxAttempts;
+
+    @Option(names = "--follow", description = "After catching up, keep polling every --poll-interval until Ctrl-C.")
+    boolean follow;
+
+    @Option(names = "--poll-interval", converter = Converters.DurationConverter.class, paramLabel = "D",
+            description = "The wait between polls with --follow. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${env:SLUICE_POLL_INTERVAL:-10s}")
+    Duration pollInterval;
+
+    @Option(names = "--events-lag", converter = Converters.DurationConverter.class, paramLabel = "D",
+            description = "How far behind now events are read: Stripe lists an event some seconds after newer ones. "
+                    + "Default: ${DEFAULT-VALUE}.", defaultValue = "${env:SLUICE_EVENTS_LAG:-30s}")
+    Duration eventsLag;
+
+    @Option(names = "--on-expired", paramLabel = "rebackfill|fail",
+            description = "When the cursor is older than the events are kept: back fill again (then follow), or fail. "
+                    + "Default: ${DEFAULT-VALUE}.", defaultValue = "${env:SLUICE_ON_EXPIRED:-rebackfill}")
+    String onExpired;
+
+    @Option(names = "--events-retention", converter = Converters.DurationConverter.class, paramLabel = "D",
+            description = "How long the API keeps events (Stripe: 30 days); shorter only to try the expiry path "
+                    + "against a simulator. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${env:SLUICE_EVENTS_RETENTION:-30d}")
+    Duration eventsRetention;
+
+    @Option(names = "--deletes", paramLabel = "tombstone|remove",
+            description = "How deleted objects are kept: tombstone (the row stays, deleted = true, with its last "
+                    + "data) or remove (the row goes). Default: what the namespace uses, else tombstone.",
+            defaultValue = "${env:SLUICE_DELETES}")
+    String deletes;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress display.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        StripeBackfill.Options options = new StripeBackfill.Options(BackfillStripeCommand.parseBaseUrl(baseUrl),
+                apiKey, BackfillStripeCommand.resolveResources(resources), Converters.databaseUrl(db), rps,
+                maxConcurrency, planner, since, null, job, restart, requestTimeout, maxAttempts);
+        SyncConfig config = SyncConfig.builder().eventsLag(eventsLag).pollInterval(pollInterval)
+                .retention(eventsRetention).onExpired(SyncConfig.OnExpired.parse(onExpired)).build();
+        DeletionMode mode = deletes == null || deletes.isBlank() ? null : DeletionMode.parse(deletes);
+        return execute(options, config, mode, follow, json, quiet, System.out, System.err);
+    }
+
+    /** Runs a sync with progress, Ctrl-C handling and a summary; returns the exit code. */
+    public static int execute(StripeBackfill.Options options, SyncConfig config, DeletionMode deletes, boolean follow,
+            boolean json, boolean quiet, PrintStream out, PrintStream err) throws InterruptedException {
+        StripeSync.Outcome outcome;
+        try (GracefulStop stop = GracefulStop.install(); SyncProgress progress = new SyncProgress(err, quiet || json)) {
+            AtomicReference<Sync> sync = new AtomicReference<>();
+            AtomicReference<Backfill> backfill = new AtomicReference<>();
+            stop.stopWith(() -> { // the commit under way finishes before the JVM exits
+                if (sync.get() != null) {
+                    sync.get().stop();
+                }
+                if (backfill.get() != null) {
+                    backfill.get().stop();
+                }
+            });
+            outcome = StripeSync.run(options, config, deletes, follow, Clock.system(), new StripeSync.Hooks() {
+                @Override
+                public void syncStarted(Sync s) {
+                    sync.set(s);
+                    progress.follow(s);
+                }
+
+                @Override
+                public void backfillStarted(Backfill b) {
+                    backfill.set(b);
+                    if (sync.get().stopRequested()) {
+                        b.stop();
+                    }
+                    progress.backfill(b);
+                }
+
+                @Override
+                public void backfillEnded(BackfillResult r) {
+                    backfill.set(null);
+                    progress.backfillEnded();
+                }
+
+                @Override
+                public void notice(String message) {
+                    err.println("sync: " + message);
+                }
+            });
+        } catch (Sync.CursorExpired e) {
+            err.println("sluice: " + e.getMessage());
+            return 1;
+        } catch (FetchFailure e) {
+            err.println("sluice: " + e.getMessage());
+            err.println("What was committed stays; run the same command again to go on from the cursor.");
+            return 1;
+        }
+        if (json) {
+            out.println(SyncSummary.json(outcome).toString());
+        } else {
+            SyncSummary.text(outcome, out);
+        }
+        out.flush();
+        return outcome.sync().complete() || outcome.sync().stopped() ? 0 : 1;
+    }
+}
