@@ -14,7 +14,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * Shows a running backfill: a progress bar on a terminal, a log line every few seconds otherwise. The bar's end is
  * the objects committed plus the planner's estimate of what is left, so it firms up as the run learns the data.
  */
-final class ProgressDisplay implements AutoCloseable {
+public final class ProgressDisplay implements AutoCloseable {
     private final Backfill backfill;
     private final PrintStream err;
     private final Thread thread;
@@ -27,7 +27,7 @@ final class ProgressDisplay implements AutoCloseable {
     }
 
     /** Starts showing progress of {@code backfill}; {@code quiet} shows nothing. */
-    static ProgressDisplay start(Backfill backfill, PrintStream err, boolean quiet) {
+    public static ProgressDisplay start(Backfill backfill, PrintStream err, boolean quiet) {
         ProgressDisplay d = new ProgressDisplay(backfill, err, Terminal.isTerminal());
         if (!quiet) {
             d.thread.start();

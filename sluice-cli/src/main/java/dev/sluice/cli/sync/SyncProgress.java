@@ -1,7 +1,6 @@
 package dev.sluice.cli.sync;
 
 import dev.sluice.pull.run.Backfill;
-import dev.sluice.pull.run.BackfillStats;
 import dev.sluice.sync.run.Sync;
 import dev.sluice.sync.run.SyncStats;
 import java.io.PrintStream;
@@ -9,8 +8,8 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Shows a running sync on stderr: a line every 5 s with the backfill's objects while one runs, else the changes
- * applied and how far the cursor is behind now. Nothing when quiet.
+ * Shows a running sync's events on stderr: a line every 5 s with the changes applied and the cursor, except while a
+ * backfill runs (which shows its own progress). Nothing when quiet.
  */
 final class SyncProgress implements AutoCloseable {
     private static final long PERIOD_MILLIS = 5_000;
@@ -45,11 +44,7 @@ final class SyncProgress implements AutoCloseable {
         while (pause()) {
             Backfill b = backfill;
             Sync s = sync;
-            if (b != null) {
-                BackfillStats.Snapshot x = b.stats().snapshot();
-                err.printf(Locale.ROOT, "sync: backfilling, %,d objects, %,d requests, %d segments live%n",
-                        x.objects(), x.requests(), x.segmentsLive());
-            } else if (s != null) {
+            if (b == null && s != null) {
                 SyncStats.Snapshot x = s.stats().snapshot();
                 err.printf(Locale.ROOT, "sync: %,d events read, %,d changes applied, %,d skipped, %,d re-read%s%n",
                         x.eventsRead(), x.applied(), x.skipped(), x.rereads(), x.cursor() < 0 ? ""

@@ -3,6 +3,7 @@ package dev.sluice.cli.sync;
 import dev.sluice.cli.Converters;
 import dev.sluice.cli.GracefulStop;
 import dev.sluice.cli.pull.BackfillStripeCommand;
+import dev.sluice.cli.pull.ProgressDisplay;
 import dev.sluice.cli.pull.StripeBackfill;
 import dev.sluice.pull.FetchFailure;
 import dev.sluice.pull.run.Backfill;
@@ -129,44 +130,8 @@ public final class SyncStripeCommand implements Callable<Integer> {
     public static int execute(StripeBackfill.Options options, SyncConfig config, DeletionMode deletes, boolean follow,
             boolean json, boolean quiet, PrintStream out, PrintStream err) throws InterruptedException {
         StripeSync.Outcome outcome;
-        try (GracefulStop stop = GracefulStop.install(); SyncProgress progress = new SyncProgress(err, quiet || json)) {
-            AtomicReference<Sync> sync = new AtomicReference<>();
-            AtomicReference<Backfill> backfill = new AtomicReference<>();
-            stop.stopWith(() -> { // the commit under way finishes before the JVM exits
-                if (sync.get() != null) {
-                    sync.get().stop();
-                }
-                if (backfill.get() != null) {
-                    backfill.get().stop();
-                }
-            });
-            outcome = StripeSync.run(options, config, deletes, follow, Clock.system(), new StripeSync.Hooks() {
-                @Override
-                public void syncStarted(Sync s) {
-                    sync.set(s);
-                    progress.follow(s);
-                }
-
-                @Override
-                public void backfillStarted(Backfill b) {
-                    backfill.set(b);
-                    if (sync.get().stopRequested()) {
-                        b.stop();
-                    }
-                    progress.backfill(b);
-                }
-
-                @Override
-                public void backfillEnded(BackfillResult r) {
-                    backfill.set(null);
-                    progress.backfillEnded();
-                }
-
-                @Override
-                public void notice(String message) {
-                    err.println("sync: " + message);
-                }
-            });
+        try {
+            outcome = run(options, config, deletes, follow, quiet || json, err);
         } catch (Sync.CursorExpired e) {
             err.println("sluice: " + e.getMessage());
             return 1;
@@ -182,5 +147,58 @@ public final class SyncStripeCommand implements Callable<Integer> {
         }
         out.flush();
         return outcome.sync().complete() || outcome.sync().stopped() ? 0 : 1;
+    }
+
+    /** Runs a sync with progress on {@code err} (unless {@code quiet}) and Ctrl-C handling; returns how it ended. */
+    public static StripeSync.Outcome run(StripeBackfill.Options options, SyncConfig config, DeletionMode deletes,
+            boolean follow, boolean quiet, PrintStream err)
+            throws Sync.CursorExpired, FetchFailure, InterruptedException {
+        AtomicReference<ProgressDisplay> display = new AtomicReference<>();
+        try (GracefulStop stop = GracefulStop.install(); SyncProgress progress = new SyncProgress(err, quiet)) {
+            AtomicReference<Sync> sync = new AtomicReference<>();
+            AtomicReference<Backfill> backfill = new AtomicReference<>();
+            stop.stopWith(() -> { // the commit under way finishes before the JVM exits
+                if (sync.get() != null) {
+                    sync.get().stop();
+                }
+                if (backfill.get() != null) {
+                    backfill.get().stop();
+                }
+            });
+            return StripeSync.run(options, config, deletes, follow, Clock.system(), new StripeSync.Hooks() {
+                @Override
+                public void syncStarted(Sync s) {
+                    sync.set(s);
+                    progress.follow(s);
+                }
+
+                @Override
+                public void backfillStarted(Backfill b) {
+                    backfill.set(b);
+                    if (sync.get().stopRequested()) {
+                        b.stop();
+                    }
+                    progress.backfill(b);
+                    display.set(ProgressDisplay.start(b, err, quiet));
+                }
+
+                @Override
+                public void backfillEnded(BackfillResult r) {
+                    backfill.set(null);
+                    progress.backfillEnded();
+                    display.getAndSet(null).close();
+                }
+
+                @Override
+                public void notice(String message) {
+                    err.println("sync: " + message);
+                }
+            });
+        } finally {
+            ProgressDisplay d = display.get();
+            if (d != null) {
+                d.close();
+            }
+        }
     }
 }

@@ -10,15 +10,16 @@ import dev.sluice.sync.rule.StartRule;
 import dev.sluice.sync.run.SyncStats;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** The end-of-run report of a sync, as text for people or as one JSON object ({@code --json}) for scripts. */
-final class SyncSummary {
+public final class SyncSummary {
     private SyncSummary() {
     }
 
-    static ObjectNode json(StripeSync.Outcome o) {
+    public static ObjectNode json(StripeSync.Outcome o) {
         SyncStats.Snapshot s = o.sync().stats();
         ObjectNode j = new ObjectMapper().createObjectNode();
         j.put("job", o.sync().job());
@@ -58,15 +59,18 @@ final class SyncSummary {
         return j;
     }
 
-    static void text(StripeSync.Outcome o, PrintStream out) {
+    public static void text(StripeSync.Outcome o, PrintStream out) {
         SyncStats.Snapshot s = o.sync().stats();
         String state = o.sync().stopped() ? "Stopped" : !o.sync().complete() ? "Incomplete" : "Caught up";
         out.printf(Locale.ROOT, "%s: job %s (deletions kept as %s)%n", state, o.sync().job(),
                 o.deletes().flag() + (o.deletes().flag().equals("tombstone") ? "s" : "d rows"));
-        if (o.sync().steps().stream().anyMatch(k -> k != StartRule.Kind.EVENTS)) {
-            out.printf(Locale.ROOT, "  backfills %d (%s)%n", o.backfills().size(), String.join(", ",
-                    o.sync().steps().stream().filter(k -> k != StartRule.Kind.EVENTS)
-                            .map(k -> k.name().toLowerCase(Locale.ROOT).replace("backfill_", "")).toList()));
+        List<StartRule.Kind> kinds = o.sync().steps().stream().filter(k -> k != StartRule.Kind.EVENTS).toList();
+        for (int i = 0; i < o.backfills().size(); i++) {
+            BackfillResult b = o.backfills().get(i);
+            String why = i < kinds.size() ? kinds.get(i).name().toLowerCase(Locale.ROOT).replace("backfill_", "") : "";
+            out.printf(Locale.ROOT, "  backfill  %s: %,d objects of %s in %.1f s, %,d requests (%,d × 429)%s%n", why,
+                    b.stats().objects(), String.join(", ", b.streams().stream().map(x -> x.stream()).toList()),
+                    b.seconds(), b.stats().requests(), b.stats().throttled(), b.complete() ? "" : ", NOT complete");
         }
         out.printf(Locale.ROOT, "  events    %,d read, %,d of them already applied%n", s.eventsRead(), s.duplicates());
         out.printf(Locale.ROOT, "  changes   %,d applied, %,d skipped (not newer), %,d objects re-read%n",
