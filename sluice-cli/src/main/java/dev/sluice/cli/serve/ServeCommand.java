@@ -1,6 +1,8 @@
 package dev.sluice.cli.serve;
 
 import dev.sluice.cli.Converters;
+import dev.sluice.cli.pull.BackfillStripeCommand;
+import dev.sluice.sync.DeletionMode;
 import dev.sluice.objects.ObjectStore;
 import dev.sluice.objects.ObjectStores;
 import dev.sluice.server.IngestServer;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Option;
 /** {@code sluice serve}: the HTTP service for push ingest, until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the push-ingest API: POST /v1/batches, POST /v1/batches/{id}/items (NDJSON), "
-                + "GET /v1/batches/{id}[/items], plus /healthz and /metrics."})
+                + "GET /v1/batches/{id}[/items], plus /healthz and /metrics; with --stripe-webhook-secret, Stripe's "
+                + "webhooks at POST /v1/stripe/webhooks."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "${env:SLUICE_HOST:-0.0.0.0}", description = "Default: ${DEFAULT-VALUE}.")
     String host;
@@ -69,6 +72,32 @@ public final class ServeCommand implements Callable<Integer> {
                     + "stay good across restarts. Default: $SLUICE_UPLOAD_SECRET; with none, a random one per process.")
     String uploadSecret;
 
+    @Option(names = "--stripe-webhook-secret", paramLabel = "whsec_…",
+            description = "Enables POST /v1/stripe/webhooks, checking Stripe's signature with this endpoint secret; "
+                    + "repeat it while rotating secrets. Default: $SLUICE_STRIPE_WEBHOOK_SECRETS (comma-separated). "
+                    + "Never printed or logged.")
+    List<String> webhookSecrets = new ArrayList<>();
+
+    @Option(names = "--stripe-webhook-tolerance", converter = Converters.DurationConverter.class, paramLabel = "D",
+            defaultValue = "${env:SLUICE_STRIPE_WEBHOOK_TOLERANCE:-300s}",
+            description = "Deliveries signed longer ago than this are refused. Default: ${DEFAULT-VALUE}.")
+    Duration webhookTolerance;
+
+    @Option(names = "--stripe-api-key", paramLabel = "KEY", defaultValue = "${env:STRIPE_API_KEY}",
+            description = "Lets the webhook endpoint re-read an object to settle two events of one second, and "
+                    + "complete invoices' lines. Default: $STRIPE_API_KEY; without one, the later event type wins.")
+    String stripeApiKey;
+
+    @Option(names = "--stripe-base-url", paramLabel = "URL",
+            defaultValue = "${env:SLUICE_STRIPE_BASE_URL:-https://api.stripe.com}",
+            description = "Stripe's API root for those re-reads. Default: ${DEFAULT-VALUE}.")
+    String stripeBaseUrl;
+
+    @Option(names = "--deletes", paramLabel = "tombstone|remove", defaultValue = "${env:SLUICE_DELETES}",
+            description = "How webhooks keep deleted objects (as sync stripe's --deletes). Default: what the "
+                    + "namespace uses, else tombstone.")
+    String deletes;
+
     @Override
     public Integer call() throws Exception {
         List<String> keys = new ArrayList<>(apiKeys);
@@ -97,19 +126,43 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--objects: " + e.getMessage());
         }
+        StripeWebhookEndpoint.Settings webhooks = webhookSettings();
         CountDownLatch stopped = new CountDownLatch(1);
         try (Database database = Database.open(url); ObjectStore o = store;
              IngestServer server = IngestServer.start(config, new JdbcBatchStore(database, Clock.system()), o,
-                     Clock.system())) {
+                     Clock.system(), webhooks == null ? List.of() : List.of(StripeWebhookEndpoint.route(webhooks,
+                             database, Clock.system(), config.maxDrainBytes())))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             System.out.printf("Sluice ingest listening on http://%s:%d (db %s, objects %s)%n", host, server.port(),
                     url, o.describe());
             if (generated) {
                 System.out.println("No --api-key given; clients can use this generated key: " + keys.get(0));
             }
+            if (webhooks != null) {
+                System.out.printf("Stripe webhooks: POST http://%s:%d%s (%d secret%s, %s)%n", host, server.port(),
+                        StripeWebhookEndpoint.PATH, webhooks.secrets().size(), webhooks.secrets().size() == 1 ? ""
+                                : "s", webhooks.apiKey() == null ? "no re-reads: ties go to the later event type"
+                                : "ties re-read from " + webhooks.baseUrl());
+            }
             System.out.flush();
             stopped.await();
         }
         return 0;
+    }
+
+    /** The webhook endpoint's settings, or null when no secret enables it. */
+    private StripeWebhookEndpoint.Settings webhookSettings() {
+        List<String> secrets = new ArrayList<>(webhookSecrets);
+        String fromEnv = System.getenv("SLUICE_STRIPE_WEBHOOK_SECRETS");
+        if (secrets.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {
+            secrets.addAll(Arrays.stream(fromEnv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());
+        }
+        if (secrets.isEmpty()) {
+            return null;
+        }
+        String key = stripeApiKey == null || stripeApiKey.isBlank() ? null : stripeApiKey;
+        return new StripeWebhookEndpoint.Settings(secrets, webhookTolerance, key,
+                BackfillStripeCommand.parseBaseUrl(stripeBaseUrl), 25,
+                deletes == null || deletes.isBlank() ? null : DeletionMode.parse(deletes));
     }
 }
