@@ -100,11 +100,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> keys = new ArrayList<>(apiKeys);
-        String fromEnv = System.getenv("SLUICE_API_KEYS");
-        if (keys.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {
-            keys.addAll(Arrays.stream(fromEnv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
-        }
+        List<String> keys = orFromEnv(apiKeys, "SLUICE_API_KEYS");
         boolean generated = keys.isEmpty();
         if (generated) {
             byte[] b = new byte[18];
@@ -150,13 +146,19 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The values of a repeatable flag, or when it was not given, those of a comma-separated variable. */
+    private static List<String> orFromEnv(List<String> given, String variable) {
+        List<String> values = new ArrayList<>(given);
+        String fromEnv = System.getenv(variable);
+        if (values.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {
+            values.addAll(Arrays.stream(fromEnv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());
+        }
+        return values;
+    }
+
     /** The webhook endpoint's settings, or null when no secret enables it. */
     private StripeWebhookEndpoint.Settings webhookSettings() {
-        List<String> secrets = new ArrayList<>(webhookSecrets);
-        String fromEnv = System.getenv("SLUICE_STRIPE_WEBHOOK_SECRETS");
-        if (secrets.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {
-            secrets.addAll(Arrays.stream(fromEnv.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList());
-        }
+        List<String> secrets = orFromEnv(webhookSecrets, "SLUICE_STRIPE_WEBHOOK_SECRETS");
         if (secrets.isEmpty()) {
             return null;
         }
