@@ -54,15 +54,21 @@ class CommandLineTest {
     }
 
     @Test
-    void theDemoBackfillsEverythingAndStatusReportsIt() throws Exception {
+    void theDemoSyncsEverythingAndItsChangesAndStatusReportsIt() throws Exception {
         String db = "sqlite:" + dir.resolve("demo.db");
-        int code = Main.run("demo", "--objects", "3000", "--rps", "2000", "--latency-ms", "0", "--db", db, "--json");
+        int code = Main.run("demo", "--objects", "3000", "--rps", "2000", "--latency-ms", "0", "--change-seconds",
+                "1", "--db", db, "--json");
         assertThat(code).as(io.err()).isZero();
         JsonNode summary = new ObjectMapper().readTree(io.out().trim());
-        assertThat(summary.get("complete").asBoolean()).isTrue();
-        assertThat(summary.get("objects").asLong()).isEqualTo(3000);
-        assertThat(summary.get("streams")).hasSize(3);
-        assertThat(summary.get("requests").asLong()).isGreaterThanOrEqualTo(summary.get("pages").asLong());
+        assertThat(summary.get("match").asBoolean()).isTrue();
+        JsonNode backfill = summary.at("/backfill/backfills/0");
+        assertThat(backfill.get("complete").asBoolean()).isTrue();
+        assertThat(backfill.get("objects").asLong()).isEqualTo(3000);
+        assertThat(backfill.get("streams")).hasSize(3);
+        assertThat(backfill.get("requests").asLong()).isGreaterThanOrEqualTo(backfill.get("pages").asLong());
+        long creations = summary.at("/changes/creations").asLong();
+        long changes = creations + summary.at("/changes/updates").asLong() + summary.at("/changes/deletions").asLong();
+        assertThat(summary.at("/catch_up/changes_applied").asLong()).isEqualTo(changes).isPositive();
 
         io.resetOut();
         assertThat(Main.run("status", "--db", db, "--json")).isZero();
@@ -75,7 +81,7 @@ class CommandLineTest {
             rows += s.get("rows").asLong();
             assertThat(s.get("remaining")).isEmpty();
         }
-        assertThat(rows).isEqualTo(3000);
+        assertThat(rows).as("rows, deleted ones included").isEqualTo(3000 + creations);
     }
 
     @Test
