@@ -3,6 +3,8 @@ package dev.sluice.store;
 import dev.sluice.pull.Remainder;
 import dev.sluice.store.internal.CheckpointRows;
 import dev.sluice.store.internal.Dialect;
+import dev.sluice.store.internal.SyncRows;
+import dev.sluice.sync.SyncState;
 import dev.sluice.time.TimeRange;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,12 +21,15 @@ import java.util.Map;
  * What {@code sluice status} shows: every job with a checkpoint, and for each of its streams the frozen range, the
  * unread remainder, whether it is done, when it last committed, and how many rows the stream's table holds.
  *
+ * Beside them, each sync's cursor, phase and streams ({@code sluice_sync_cursors}).
+ *
  * <p>The row count is of the whole table, which all jobs writing that stream share; it is 0 when the table does
  * not exist. Counting is a full scan on PostgreSQL, so this is for an operator's command, not a hot path.
  */
-public record StatusReport(List<JobStatus> jobs) {
+public record StatusReport(List<JobStatus> jobs, List<SyncState> syncs) {
     public StatusReport {
         jobs = List.copyOf(jobs);
+        syncs = List.copyOf(syncs);
     }
 
     /** One job and its streams, ordered by stream name. */
@@ -39,8 +44,9 @@ public record StatusReport(List<JobStatus> jobs) {
     }
 
     /** One stream of one job. */
+    /** @param deleted rows marked deleted by a sync (counted in {@code rows}) */
     public record StreamStatus(String namespace, String stream, TimeRange range, List<Remainder> remaining,
-                               boolean done, Instant updatedAt, long rows) {
+                               boolean done, Instant updatedAt, long rows, long deleted) {
         public StreamStatus {
             remaining = List.copyOf(remaining);
         }
@@ -51,10 +57,10 @@ public record StatusReport(List<JobStatus> jobs) {
         Dialect dialect = db.dialect();
         try (Connection c = db.dataSource().getConnection()) {
             Map<String, List<StreamStatus>> byJob = new LinkedHashMap<>();
-            Map<String, Long> rowsByTable = new HashMap<>();
+            Map<String, long[]> rowsByTable = new HashMap<>();
             for (CheckpointRows.Row row : new CheckpointRows(dialect).readAll(c)) {
                 String table = dialect.tableName(row.namespace(), row.stream());
-                Long rows = rowsByTable.get(table);
+                long[] rows = rowsByTable.get(table);
                 if (rows == null) {
                     rows = countRows(c, dialect, row.namespace(), row.stream());
                     rowsByTable.put(table, rows);
@@ -62,25 +68,28 @@ public record StatusReport(List<JobStatus> jobs) {
                 var cp = row.checkpoint();
                 byJob.computeIfAbsent(row.job(), j -> new ArrayList<>()).add(new StreamStatus(row.namespace(),
                         row.stream(), cp.range(), cp.remaining(), cp.done(),
-                        Instant.ofEpochMilli(row.updatedAtMillis()), rows));
+                        Instant.ofEpochMilli(row.updatedAtMillis()), rows[0], rows[1]));
             }
             List<JobStatus> jobs = new ArrayList<>();
             byJob.forEach((job, streams) -> jobs.add(new JobStatus(job, streams)));
-            return new StatusReport(jobs);
+            return new StatusReport(jobs, new SyncRows(dialect).readAll(c));
         } catch (SQLException e) {
             throw new StoreException("cannot read the status of " + db.url() + ": " + e.getMessage(), e);
         }
     }
 
-    private static long countRows(Connection c, Dialect dialect, String namespace, String stream)
+    /** Rows and deleted rows; a table made before the deleted flag has none deleted. */
+    private static long[] countRows(Connection c, Dialect dialect, String namespace, String stream)
             throws SQLException {
         if (!dialect.tableExists(c, namespace, stream)) {
-            return 0;
+            return new long[] {0, 0};
         }
+        boolean flagged = dialect.hasColumn(c, namespace, stream, "deleted");
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + dialect.tableName(namespace, stream))) {
+             ResultSet rs = st.executeQuery("SELECT COUNT(*)" + (flagged ? ", COUNT(CASE WHEN deleted THEN 1 END)" : "")
+                     + " FROM " + dialect.tableName(namespace, stream))) {
             rs.next();
-            return rs.getLong(1);
+            return new long[] {rs.getLong(1), flagged ? rs.getLong(2) : 0};
         }
     }
 }

@@ -5,6 +5,10 @@ import static dev.sluice.store.JdbcRecordSinkTest.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.pull.Checkpoint;
+import dev.sluice.sync.Change;
+import dev.sluice.sync.ChangeSink;
+import dev.sluice.sync.DeletionMode;
+import dev.sluice.sync.SyncState;
 import dev.sluice.pull.Remainder;
 import dev.sluice.store.DatabaseUrl.Kind;
 import dev.sluice.store.StatusReport.JobStatus;
@@ -17,6 +21,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,18 +60,31 @@ class StatusReportTest {
                 st.execute("DROP TABLE " + db.dialect().tableName("stripe", "refunds"));
             }
 
+            // A sync of the same tables: one customer deleted, and the job's cursor.
+            var changes = new JdbcChangeSink(db, clock);
+            var sync = new SyncState("live", "", "stripe", 1_700_000_000L, SyncState.Phase.EVENTS,
+                    List.of("customers"), List.of(), 0);
+            changes.beginBackfill(new SyncState("live", "", "stripe", 1_700_000_000L, SyncState.Phase.BACKFILL,
+                    List.of(), List.of("customers"), 0));
+            changes.finishBackfill(new SyncState("live", "", "stripe", 1_700_000_000L, SyncState.Phase.BACKFILL,
+                    List.of(), List.of("customers"), 0), Map.of(), DeletionMode.TOMBSTONE);
+            changes.apply(new ChangeSink.Commit("stripe", DeletionMode.TOMBSTONE, List.of(Change.gone("customers",
+                    "cus_2", NOW + 9_000)), Map.of(), null));
+
             StatusReport report = StatusReport.read(db);
 
             assertThat(report.jobs()).extracting(JobStatus::job).containsExactly("adhoc", "nightly");
             JobStatus adhoc = report.jobs().get(0);
             assertThat(adhoc.streams()).containsExactly(new StreamStatus("stripe", "refunds", RANGE, List.of(), true,
-                    Instant.ofEpochMilli(NOW + 5_000), 0));
+                    Instant.ofEpochMilli(NOW + 5_000), 0, 0));
             assertThat(adhoc.done()).isTrue();
             JobStatus nightly = report.jobs().get(1);
             assertThat(nightly.streams()).containsExactly(
-                    new StreamStatus("stripe", "charges", RANGE, partial.remaining(), false, Instant.ofEpochMilli(NOW), 1),
-                    new StreamStatus("stripe", "customers", RANGE, List.of(), true, Instant.ofEpochMilli(NOW), 3));
+                    new StreamStatus("stripe", "charges", RANGE, partial.remaining(), false, Instant.ofEpochMilli(NOW),
+                            1, 0),
+                    new StreamStatus("stripe", "customers", RANGE, List.of(), true, Instant.ofEpochMilli(NOW), 3, 1));
             assertThat(nightly.done()).isFalse();
+            assertThat(report.syncs()).containsExactly(sync);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.sluice.pull.Remainder;
 import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
 import dev.sluice.store.StatusReport;
+import dev.sluice.sync.SyncState;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -47,11 +48,19 @@ public final class StatusCommand implements Callable<Integer> {
             System.out.println("No jobs yet.");
             return;
         }
+        for (SyncState sync : report.syncs()) {
+            System.out.printf(Locale.ROOT, "sync %s%s: %s, events cursor %s (%,d s ago), streams %s%n", sync.job(),
+                    sync.account().isEmpty() ? "" : " account " + sync.account(),
+                    sync.phase() == SyncState.Phase.EVENTS ? "following events"
+                            : "backfilling " + String.join(", ", sync.backfilling()),
+                    Instant.ofEpochSecond(sync.cursor()), Math.max(0, Instant.now().getEpochSecond() - sync.cursor()),
+                    String.join(", ", sync.streams()));
+        }
         for (StatusReport.JobStatus job : report.jobs()) {
             System.out.printf("job %s: %s%n", job.job(), job.done() ? "done" : "unfinished");
             for (StatusReport.StreamStatus s : job.streams()) {
-                System.out.printf(Locale.ROOT, "  %-18s %,10d rows  range [%s, %s)  %s  updated %s%n",
-                        s.namespace() + "." + s.stream(), s.rows(), Instant.ofEpochSecond(s.range().gte()),
+                System.out.printf(Locale.ROOT, "  %-18s %,10d rows (%,d deleted)  range [%s, %s)  %s  updated %s%n",
+                        s.namespace() + "." + s.stream(), s.rows(), s.deleted(), Instant.ofEpochSecond(s.range().gte()),
                         Instant.ofEpochSecond(s.range().lt()),
                         s.done() ? "done" : s.remaining().size() + " ranges left", s.updatedAt());
                 for (Remainder r : s.remaining()) {
@@ -79,12 +88,26 @@ public final class StatusCommand implements Callable<Integer> {
                 o.put("range_lt", s.range().lt());
                 o.put("done", s.done());
                 o.put("rows", s.rows());
+                o.put("deleted", s.deleted());
                 o.put("updated_at", String.valueOf(s.updatedAt()));
                 ArrayNode rem = o.putArray("remaining");
                 for (Remainder r : s.remaining()) {
                     rem.addObject().put("gte", r.gte()).put("lt", r.lt()).put("cursor", r.cursor());
                 }
             }
+        }
+        ArrayNode syncs = root.putArray("syncs");
+        for (SyncState sync : report.syncs()) {
+            ObjectNode o = syncs.addObject();
+            o.put("job", sync.job());
+            o.put("account", sync.account());
+            o.put("namespace", sync.namespace());
+            o.put("phase", sync.phase().name().toLowerCase(Locale.ROOT));
+            o.put("cursor", sync.cursor());
+            ArrayNode streams = o.putArray("streams");
+            sync.streams().forEach(streams::add);
+            ArrayNode backfilling = o.putArray("backfilling");
+            sync.backfilling().forEach(backfilling::add);
         }
         return root.toString();
     }
