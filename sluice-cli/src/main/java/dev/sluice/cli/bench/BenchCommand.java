@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", description = "Measure the engine against the simulators, or push ingest against its "
         + "storage; report JSON and a table.",
-        mixinStandardHelpOptions = true, subcommands = {BenchBackfillCommand.class, BenchIngestCommand.class, BenchReplayCommand.class})
+        mixinStandardHelpOptions = true, subcommands = {BenchBackfillCommand.class, BenchIngestCommand.class, BenchReplayCommand.class, BenchSyncCommand.class})
 public final class BenchCommand {
 }

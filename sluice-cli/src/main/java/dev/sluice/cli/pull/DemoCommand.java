@@ -3,6 +3,7 @@ package dev.sluice.cli.pull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.cli.Converters;
+import dev.sluice.cli.sim.ChangeBurst;
 import dev.sluice.cli.sync.StripeSync;
 import dev.sluice.cli.sync.SyncStripeCommand;
 import dev.sluice.cli.sync.SyncSummary;
@@ -94,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%nChanging the account for %d s (updates, new objects, deleted customers)…%n",
                         changeSeconds);
             }
-            DemoChanges.Made made = DemoChanges.run(sim, resources, 20, changeSeconds * 1000L, seed);
+            ChangeBurst.Made made = ChangeBurst.run(sim, resources, 20, changeSeconds * 1000L, seed);
             if (!json) {
                 out.printf(Locale.ROOT, "  %,d changes: %,d updates, %,d creations, %,d deletions%n", made.total(),
                         made.updates(), made.creations(), made.deletions());

@@ -27,14 +27,14 @@ import java.util.List;
  * {@code sync stripe} uses. With an API key, a tie within a second is settled by re-reading the object (and invoices
  * get all their lines); without one, the later event type wins.
  */
-final class StripeWebhookEndpoint {
-    static final String PATH = "/v1/stripe/webhooks";
+public final class StripeWebhookEndpoint {
+    public static final String PATH = "/v1/stripe/webhooks";
     private static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
     /** The flags, checked. {@code apiKey} null means no re-reads. */
-    record Settings(List<String> secrets, Duration tolerance, String apiKey, URI baseUrl, double rps,
+    public record Settings(List<String> secrets, Duration tolerance, String apiKey, URI baseUrl, double rps,
             DeletionMode deletes) {
-        Settings {
+        public Settings {
             secrets = List.copyOf(secrets);
             new StripeWebhooks(secrets, tolerance); // checks the secrets and the tolerance, naming the flags
         }
@@ -44,7 +44,7 @@ final class StripeWebhookEndpoint {
     }
 
     /** The route, over {@code db}; prepares every Stripe resource's table, since deliveries may be of any. */
-    static WebhookRoute route(Settings s, Database db, Clock clock, long maxDrainBytes) {
+    public static WebhookRoute route(Settings s, Database db, Clock clock, long maxDrainBytes) {
         JdbcChangeSink sink = new JdbcChangeSink(db, clock);
         for (String resource : StripeListSource.RESOURCES) {
             sink.prepare(StripeBackfill.NAMESPACE, resource);

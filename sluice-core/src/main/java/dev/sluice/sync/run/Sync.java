@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class Sync {
     private static final Logger LOG = LoggerFactory.getLogger(Sync.class);
     private static final long STOP_CHECK_NANOS = 100_000_000L;
+    /** Polls start this long after a whole second, when the second's bound has moved. */
+    private static final long POLL_OFFSET_MILLIS = 50;
 
     /** Runs a backfill of some streams to its end, resuming what the job has committed of it. */
     @FunctionalInterface
@@ -137,6 +139,7 @@ public final class Sync {
                 }
                 continue;
             }
+            long started = clock.epochMillis();
             try {
                 catchUp(target, state.orElseThrow());
             } catch (FetchFailure e) {
@@ -148,7 +151,7 @@ public final class Sync {
             if (!follow) {
                 break;
             }
-            pause(config.pollInterval().toNanos());
+            pause(Math.max(0, nextPoll(started, config.pollInterval().toMillis()) - clock.epochMillis()) * 1_000_000L);
         }
         return result(target, steps, true);
     }
@@ -265,6 +268,19 @@ public final class Sync {
             from = to;
         } while (from < changes.size());
         return cursor;
+    }
+
+    /**
+     * When the next poll starts, given when the last one started: one interval later (whatever the catch-up took),
+     * moved to just after the next whole second. The cursor's bound {@code now − lag} moves a whole second at a time,
+     * so a poll early in a second sees as much as one at its end, a second sooner.
+     */
+    static long nextPoll(long lastStartMillis, long intervalMillis) {
+        long due = lastStartMillis + intervalMillis;
+        if (intervalMillis < 1000) {
+            return due;
+        }
+        return Math.floorDiv(due + 999 - POLL_OFFSET_MILLIS, 1000) * 1000 + POLL_OFFSET_MILLIS;
     }
 
     /** Waits, returning early on a stop. */

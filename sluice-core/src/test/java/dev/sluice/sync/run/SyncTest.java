@@ -274,6 +274,16 @@ class SyncTest {
     }
 
     @Test
+    void pollsKeepTheirIntervalAndStartJustAfterAWholeSecond() {
+        assertThat(Sync.nextPoll(10_000_300, 10_000)).isEqualTo(10_011_050);
+        assertThat(Sync.nextPoll(10_000_000, 10_000)).isEqualTo(10_010_050);
+        assertThat(Sync.nextPoll(10_000_040, 10_000)).isEqualTo(10_010_050);
+        assertThat(Sync.nextPoll(10_000_050, 10_000)).isEqualTo(10_010_050);
+        assertThat(Sync.nextPoll(10_000_051, 10_000)).isEqualTo(10_011_050);
+        assertThat(Sync.nextPoll(10_000_300, 500)).isEqualTo(10_000_800);
+    }
+
+    @Test
     void followPollsUntilStopped() throws Exception {
         Rig rig = new Rig(9, DeletionMode.TOMBSTONE, SyncConfig.ofDefaults());
         rig.world.create("customers");

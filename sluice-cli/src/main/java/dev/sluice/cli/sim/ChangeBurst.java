@@ -1,4 +1,4 @@
-package dev.sluice.cli.pull;
+package dev.sluice.cli.sim;
 
 import dev.sluice.sim.stripe.StripeSimulator;
 import java.util.List;
@@ -6,27 +6,26 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
- * What the demo does to its simulated account after the backfill, for a few seconds: updates of random objects
- * (often several of one object in a second), creations, and deletions of customers — the changes a backfill alone
- * would never see.
+ * Changes a simulated account at a steady pace, from the caller's thread, for the demo and the sync bench: updates of
+ * random objects (several of one object in a second now and then), creations, and deletions of customers — the
+ * changes a backfill alone would never see. One in ten changes is a creation, one in ten a deletion.
  */
-final class DemoChanges {
-    /** How many of each kind were made. */
-    record Made(int updates, int creations, int deletions, long lastChangeMillis) {
-        int total() {
+public final class ChangeBurst {
+    /** How many of each kind were made, and when the last one was. */
+    public record Made(int updates, int creations, int deletions, long lastChangeMillis) {
+        public int total() {
             return updates + creations + deletions;
         }
     }
 
-    private DemoChanges() {
+    private ChangeBurst() {
     }
 
     /** Makes about {@code perSecond} changes a second for {@code millis}, seeded. */
-    static Made run(StripeSimulator sim, List<String> resources, double perSecond, long millis, long seed)
+    public static Made run(StripeSimulator sim, List<String> resources, double perSecond, long millis, long seed)
             throws InterruptedException {
         SplittableRandom random = new SplittableRandom(seed);
         long start = System.currentTimeMillis();
-        long gap = Math.max(1, Math.round(1000 / perSecond));
         int updates = 0;
         int creations = 0;
         int deletions = 0;
@@ -49,7 +48,8 @@ final class DemoChanges {
             } catch (NoSuchElementException | IllegalStateException e) {
                 // nothing of that kind left to change: the next dice decide again
             }
-            Thread.sleep(gap); // pacing the demo's own changes, not waiting for a condition
+            long due = start + Math.round((updates + creations + deletions + 1) * 1000 / perSecond);
+            Thread.sleep(Math.max(0, due - System.currentTimeMillis())); // pacing the changes, not awaiting a condition
         }
         return new Made(updates, creations, deletions, last);
     }
