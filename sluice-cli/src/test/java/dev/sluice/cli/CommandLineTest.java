@@ -68,7 +68,9 @@ class CommandLineTest {
         assertThat(backfill.get("requests").asLong()).isGreaterThanOrEqualTo(backfill.get("pages").asLong());
         long creations = summary.at("/changes/creations").asLong();
         long changes = creations + summary.at("/changes/updates").asLong() + summary.at("/changes/deletions").asLong();
-        assertThat(summary.at("/catch_up/changes_applied").asLong()).isEqualTo(changes).isPositive();
+        // Each change's event is processed once: applied, or not newer than a copy (a re-read settles such a tie).
+        assertThat(summary.at("/catch_up/changes_applied").asLong() + summary.at("/catch_up/changes_skipped").asLong())
+                .as(summary.toString()).isEqualTo(changes).isPositive();
 
         io.resetOut();
         assertThat(Main.run("status", "--db", db, "--json")).isZero();
