@@ -24,7 +24,19 @@ import java.util.Objects;
  */
 public final class RateLimiter {
 
-    /** Immutable settings; {@link #ofRate(double)} for the usual case. */
+    /**
+     * Immutable settings; {@link #ofRate(double)} for the usual case, {@link #builder()} for the rest. Rates are in
+     * requests per second; the increases are in requests per second gained per second.
+     *
+     * @param maxRate               {@code --rps}: never exceeded
+     * @param initialRate           where the rate starts
+     * @param burst                 requests that may start at once after an idle spell
+     * @param decrease              the factor a 429 multiplies the rate by
+     * @param fastIncreasePerSecond growth below 95 % of the last 429's rate
+     * @param slowIncreasePerSecond growth beyond it
+     * @param minRate               the floor under every cut
+     * @param cutCooldown           at most one cut per this long: one overload answers many requests in flight
+     */
     public record Config(double maxRate, double initialRate, int burst, double decrease, double fastIncreasePerSecond,
             double slowIncreasePerSecond, double minRate, Duration cutCooldown) {
         public Config {
@@ -43,18 +55,83 @@ public final class RateLimiter {
          * 95 % of the last 429's rate at +25 % of the cap a second, then +1 % of the cap a second.
          */
         public static Config ofRate(double rate) {
-            return new Config(rate, rate, 1, 0.8, rate * 0.25, rate * 0.01, Math.min(rate, 0.5),
-                    Duration.ofMillis(250));
+            return builder().maxRate(rate).build();
         }
 
-        public Config withBurst(int b) {
-            return new Config(maxRate, initialRate, b, decrease, fastIncreasePerSecond, slowIncreasePerSecond, minRate,
-                    cutCooldown);
+        /** {@link #ofRate} at Stripe's test-mode limit, 25 requests/s. */
+        public static Config ofDefaults() {
+            return builder().build();
+        }
+
+        public static Builder builder() {
+            return new Builder();
         }
 
         private static void check(boolean ok, String message) {
             if (!ok) {
                 throw new IllegalArgumentException(message);
+            }
+        }
+
+        /** Settings left unset follow {@code maxRate} at {@link #build()}, as {@link #ofRate} describes. */
+        public static final class Builder {
+            private double maxRate = 25;
+            private Double initialRate;
+            private int burst = 1;
+            private double decrease = 0.8;
+            private Double fastIncreasePerSecond;
+            private Double slowIncreasePerSecond;
+            private Double minRate;
+            private Duration cutCooldown = Duration.ofMillis(250);
+
+            private Builder() {
+            }
+
+            public Builder maxRate(double r) {
+                this.maxRate = r;
+                return this;
+            }
+
+            public Builder initialRate(double r) {
+                this.initialRate = r;
+                return this;
+            }
+
+            public Builder burst(int b) {
+                this.burst = b;
+                return this;
+            }
+
+            public Builder decrease(double factor) {
+                this.decrease = factor;
+                return this;
+            }
+
+            public Builder fastIncreasePerSecond(double r) {
+                this.fastIncreasePerSecond = r;
+                return this;
+            }
+
+            public Builder slowIncreasePerSecond(double r) {
+                this.slowIncreasePerSecond = r;
+                return this;
+            }
+
+            public Builder minRate(double r) {
+                this.minRate = r;
+                return this;
+            }
+
+            public Builder cutCooldown(Duration d) {
+                this.cutCooldown = d;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(maxRate, initialRate != null ? initialRate : maxRate, burst, decrease,
+                        fastIncreasePerSecond != null ? fastIncreasePerSecond : maxRate * 0.25,
+                        slowIncreasePerSecond != null ? slowIncreasePerSecond : maxRate * 0.01,
+                        minRate != null ? minRate : Math.min(maxRate, 0.5), cutCooldown);
             }
         }
     }

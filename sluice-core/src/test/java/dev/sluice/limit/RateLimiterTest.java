@@ -28,7 +28,7 @@ class RateLimiterTest {
         FakeClock clock = new FakeClock();
         int rate = 25;
         int burst = 3;
-        RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(rate).withBurst(burst), clock);
+        RateLimiter limiter = new RateLimiter(RateLimiter.Config.builder().maxRate(rate).burst(burst).build(), clock);
         List<Long> starts = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             if (i % 37 == 0) {

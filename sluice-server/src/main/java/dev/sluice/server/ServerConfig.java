@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Settings of {@code sluice serve}, validated with messages that name the flag.
+ * Settings of {@code sluice serve}, validated with messages that name the flag. Immutable; build with
+ * {@link #builder()} (at least one API key is required).
  *
  * @param apiKeys               keys accepted in {@code Authorization: Bearer}; each key owns its own batches
  * @param ingestConcurrency     offloads in flight per items request (the original system's 10)
@@ -27,6 +28,7 @@ public record ServerConfig(String host, int port, List<String> apiKeys, int inge
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(batchTtl, "batchTtl");
         check(port >= 0 && port <= 65535, "--port must be in 0..65535, was " + port);
         apiKeys = List.copyOf(apiKeys);
         check(!apiKeys.isEmpty(), "--api-key: at least one key is needed");
@@ -46,26 +48,12 @@ public record ServerConfig(String host, int port, List<String> apiKeys, int inge
                         + (uploadSecret == null ? 0 : uploadSecret.length()) + " characters");
     }
 
-    /** Defaults: port 8080 on all interfaces, concurrency 10, items up to 3 MiB, offload above 512 KiB, 24 h TTL. */
-    public static ServerConfig defaults(List<String> apiKeys) {
-        return new ServerConfig("0.0.0.0", 8080, apiKeys, 10, 3 * 1024 * 1024, 512 * 1024, 1_000_000,
-                Duration.ofHours(24), 256L * 1024 * 1024, null);
-    }
-
-    public ServerConfig withPort(String h, int p) {
-        return new ServerConfig(h, p, apiKeys, ingestConcurrency, maxItemBytes, offloadThresholdBytes, maxBatchItems,
-                batchTtl, maxDrainBytes, uploadSecret);
-    }
-
-    public ServerConfig withLimits(int concurrency, int maxItem, int offloadThreshold, long maxItems, Duration ttl) {
-        return new ServerConfig(host, port, apiKeys, concurrency, maxItem, offloadThreshold, maxItems, ttl, maxDrainBytes,
-                uploadSecret);
-    }
-
-    /** The same settings with presigned upload URLs signed by {@code secret} ({@code null}: random per process). */
-    public ServerConfig withUploadSecret(String secret) {
-        return new ServerConfig(host, port, apiKeys, ingestConcurrency, maxItemBytes, offloadThresholdBytes,
-                maxBatchItems, batchTtl, maxDrainBytes, secret);
+    /**
+     * Defaults: port 8080 on all interfaces, concurrency 10, items up to 3 MiB, offload above 512 KiB, batches of up
+     * to a million items, 24 h TTL, 256 MiB of a refused body drained, a random upload secret per process.
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** The items engine's settings. */
@@ -86,6 +74,79 @@ public record ServerConfig(String host, int port, List<String> apiKeys, int inge
     private static void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
+        }
+    }
+
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private List<String> apiKeys = List.of();
+        private int ingestConcurrency = 10;
+        private int maxItemBytes = 3 * 1024 * 1024;
+        private int offloadThresholdBytes = 512 * 1024;
+        private long maxBatchItems = 1_000_000;
+        private Duration batchTtl = Duration.ofHours(24);
+        private long maxDrainBytes = 256L * 1024 * 1024;
+        private String uploadSecret;
+
+        private Builder() {
+        }
+
+        public Builder host(String h) {
+            this.host = h;
+            return this;
+        }
+
+        /** 0 picks a free port. */
+        public Builder port(int p) {
+            this.port = p;
+            return this;
+        }
+
+        public Builder apiKeys(List<String> keys) {
+            this.apiKeys = keys;
+            return this;
+        }
+
+        public Builder ingestConcurrency(int n) {
+            this.ingestConcurrency = n;
+            return this;
+        }
+
+        public Builder maxItemBytes(int bytes) {
+            this.maxItemBytes = bytes;
+            return this;
+        }
+
+        public Builder offloadThresholdBytes(int bytes) {
+            this.offloadThresholdBytes = bytes;
+            return this;
+        }
+
+        public Builder maxBatchItems(long n) {
+            this.maxBatchItems = n;
+            return this;
+        }
+
+        public Builder batchTtl(Duration ttl) {
+            this.batchTtl = ttl;
+            return this;
+        }
+
+        public Builder maxDrainBytes(long bytes) {
+            this.maxDrainBytes = bytes;
+            return this;
+        }
+
+        /** {@code null} or empty: a random secret per process. */
+        public Builder uploadSecret(String secret) {
+            this.uploadSecret = secret == null || secret.isEmpty() ? null : secret;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, apiKeys, ingestConcurrency, maxItemBytes, offloadThresholdBytes,
+                    maxBatchItems, batchTtl, maxDrainBytes, uploadSecret);
         }
     }
 }

@@ -37,8 +37,9 @@ class IngestServerS3Test {
         try (S3ProxyServer s3 = S3ProxyServer.start(dir.resolve("blobs"));
              ObjectStore objects = ObjectStores.open(s3.url("ingest"));
              Database db = Database.open(TestDatabases.sqlite(dir));
-             IngestServer server = IngestServer.start(ServerConfig.defaults(List.of(KEY)).withPort("127.0.0.1", 0)
-                     .withLimits(4, 1 << 20, 1024, 1000, Duration.ofHours(1)), new JdbcBatchStore(db, Clock.system()),
+             IngestServer server = IngestServer.start(ServerConfig.builder().apiKeys(List.of(KEY)).host("127.0.0.1")
+                     .port(0).ingestConcurrency(4).maxItemBytes(1 << 20).offloadThresholdBytes(1024).maxBatchItems(1000)
+                     .batchTtl(Duration.ofHours(1)).build(), new JdbcBatchStore(db, Clock.system()),
                      objects, Clock.system())) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             String id = json.readTree(http.send(HttpRequest.newBuilder(base.resolve("/v1/batches"))

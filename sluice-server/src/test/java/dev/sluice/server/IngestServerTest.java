@@ -68,8 +68,8 @@ class IngestServerTest {
     private void start(DatabaseUrl.Kind kind, int offloadThreshold, UnaryOperator<BatchStore> wrap) throws Exception {
         db = Database.open(TestDatabases.fresh(kind, dir));
         objects = new FileObjectStore(dir.resolve("objects"));
-        ServerConfig config = ServerConfig.defaults(List.of(KEY, OTHER_KEY)).withPort("127.0.0.1", 0)
-                .withLimits(10, 64 * 1024, offloadThreshold, 1_000_000, Duration.ofHours(1));
+        ServerConfig config = ServerConfig.builder().apiKeys(List.of(KEY, OTHER_KEY)).host("127.0.0.1").port(0)
+                .maxItemBytes(64 * 1024).offloadThresholdBytes(offloadThreshold).batchTtl(Duration.ofHours(1)).build();
         server = IngestServer.start(config, wrap.apply(new JdbcBatchStore(db, clock)), objects, clock);
     }
 

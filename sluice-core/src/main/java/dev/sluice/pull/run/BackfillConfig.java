@@ -4,17 +4,21 @@ import dev.sluice.limit.Backoff;
 import java.util.Objects;
 
 /**
- * Settings of a backfill run that the user may cap; everything else is measured at run time.
+ * Settings of a backfill run that the user may cap; everything else is measured at run time. Immutable; build with
+ * {@link #builder()} or take {@link #ofDefaults()}.
  *
- * @param maxConcurrency the most requests in flight at once, whatever Little's law suggests
+ * @param maxConcurrency the most requests in flight at once, whatever Little's law suggests ({@code --max-concurrency})
  * @param headroom       in-flight target = rate × observed latency × headroom
- * @param backoff        retry attempts and waits
+ * @param backoff        retry attempts ({@code --max-attempts}) and waits
  * @param seed           seeds the backoff jitter, so a test run is reproducible
  */
 public record BackfillConfig(int maxConcurrency, double headroom, Backoff backoff, long seed) {
+    public static final int MAX_CONCURRENCY_LIMIT = 1024;
+
     public BackfillConfig {
-        if (maxConcurrency < 1 || maxConcurrency > 1024) {
-            throw new IllegalArgumentException("--max-concurrency must be in 1..1024, was " + maxConcurrency);
+        if (maxConcurrency < 1 || maxConcurrency > MAX_CONCURRENCY_LIMIT) {
+            throw new IllegalArgumentException("--max-concurrency must be in 1.." + MAX_CONCURRENCY_LIMIT + ", was "
+                    + maxConcurrency);
         }
         if (!(headroom >= 1.0 && headroom <= 10.0)) {
             throw new IllegalArgumentException("headroom must be in 1..10, was " + headroom);
@@ -22,15 +26,46 @@ public record BackfillConfig(int maxConcurrency, double headroom, Backoff backof
         Objects.requireNonNull(backoff, "backoff");
     }
 
-    public static BackfillConfig defaults() {
-        return new BackfillConfig(64, 1.25, Backoff.defaults(), 1L);
+    /** 64 requests in flight at most, headroom 1.25, {@link Backoff#ofDefaults()}. */
+    public static BackfillConfig ofDefaults() {
+        return builder().build();
     }
 
-    public BackfillConfig withMaxConcurrency(int n) {
-        return new BackfillConfig(n, headroom, backoff, seed);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public BackfillConfig withBackoff(Backoff b) {
-        return new BackfillConfig(maxConcurrency, headroom, b, seed);
+    public static final class Builder {
+        private int maxConcurrency = 64;
+        private double headroom = 1.25;
+        private Backoff backoff = Backoff.ofDefaults();
+        private long seed = 1L;
+
+        private Builder() {
+        }
+
+        public Builder maxConcurrency(int n) {
+            this.maxConcurrency = n;
+            return this;
+        }
+
+        public Builder headroom(double h) {
+            this.headroom = h;
+            return this;
+        }
+
+        public Builder backoff(Backoff b) {
+            this.backoff = b;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public BackfillConfig build() {
+            return new BackfillConfig(maxConcurrency, headroom, backoff, seed);
+        }
     }
 }

@@ -1,13 +1,14 @@
 package dev.sluice.replay.govern;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * Everything the {@link Governor} may be told; everything else it measures. Immutable; build with
- * {@link #builder()} or take {@link #ofMode(Mode)}. Each check names the CLI flag (or environment variable) the
- * value comes from, so a bad flag gets a message that says which flag and what range.
+ * {@link #builder()} or take {@link #ofMode(Mode)} / {@link #ofDefaults()}. A check on a value that a flag or an
+ * environment variable sets names that flag or variable, so a bad one gets a message that says which and what range;
+ * the other values are settings of the code, named as the builder names them. The CLI reads the old tool's
+ * {@code BACKFILL_*} variables and passes them in through the setters; nothing here reads the environment.
  *
  * <p>Per-mode defaults (each can be overridden; the override then holds whatever the mode):
  * <table>
@@ -32,24 +33,22 @@ import java.util.Objects;
  * @param maxRate            {@code --max-rate}: a hard cap on events applied per second, {@code +Infinity} = none
  * @param maxConcurrency     {@code --max-db-connections}: the most batches committing at once (and the number of
  *                           lanes); capped by {@code BACKFILL_MAX_CONCURRENT} and {@code BACKFILL_DB_POOL_SIZE}
- * @param minBatch           {@code --min-batch}: the smallest batch the inner loop will shrink to
- * @param maxBatch           {@code --max-batch}: the largest batch; capped by {@code BACKFILL_BATCH_SIZE}
+ * @param minBatch           the smallest batch the inner loop will shrink to
+ * @param maxBatch           the largest batch; the CLI caps it by {@code BACKFILL_BATCH_SIZE}
  * @param initialBatch       the batch size before any commit has been measured
- * @param targetCommit       {@code --target-commit}: the commit time the batch size aims at
- * @param budgetRatio        {@code --foreground-budget}: how many times its idle baseline the foreground may take
- * @param budgetSlack        {@code --foreground-slack}: the least absolute latency the budget allows over the
- *                           baseline (see above)
+ * @param targetCommit       the commit time the batch size aims at
+ * @param budgetRatio        how many times its idle baseline the foreground may take
+ * @param budgetSlack        the least absolute latency the budget allows over the baseline (see above)
  * @param waiterAllowance    lock waiters tolerated above the idle baseline
- * @param probeInterval      {@code --probe-interval}: time between two foreground samples
+ * @param probeInterval      time between two foreground samples
  * @param window             how much foreground history one judgement looks at (and so how often it judges)
  * @param calibrationSamples idle samples taken before any write to learn the baseline
  * @param initialRate        events/s allowed once calibrated, before the rate has been grown
  * @param minRate            the floor: the rate never falls below it (unless {@code maxRate} is lower), so a replay
  *                           always progresses
- * @param fixedBatch         {@code FIXED}: events per batch ({@code --batch-size}, {@code BACKFILL_BATCH_SIZE})
- * @param fixedDelay         {@code FIXED}: time between batch starts ({@code --batch-delay},
- *                           {@code BACKFILL_BATCH_DELAY_MS})
- * @param fixedConcurrency   {@code FIXED}: batches at once ({@code --max-concurrent}, {@code BACKFILL_MAX_CONCURRENT})
+ * @param fixedBatch         {@code FIXED}: events per batch ({@code BACKFILL_BATCH_SIZE})
+ * @param fixedDelay         {@code FIXED}: time between batch starts ({@code BACKFILL_BATCH_DELAY_MS})
+ * @param fixedConcurrency   {@code FIXED}: batches at once ({@code BACKFILL_MAX_CONCURRENT})
  */
 public record GovernorConfig(Mode mode, double maxRate, int maxConcurrency, int minBatch, int maxBatch,
                              int initialBatch, Duration targetCommit, double budgetRatio, Duration budgetSlack,
@@ -67,31 +66,31 @@ public record GovernorConfig(Mode mode, double maxRate, int maxConcurrency, int 
         check(maxRate > 0, "--max-rate must be a positive number of events/s, was " + maxRate);
         check(maxConcurrency >= 1 && maxConcurrency <= MAX_CONCURRENCY_LIMIT,
                 "--max-db-connections must be in 1.." + MAX_CONCURRENCY_LIMIT + ", was " + maxConcurrency);
-        check(minBatch >= 1, "--min-batch must be >= 1, was " + minBatch);
-        check(maxBatch >= minBatch && maxBatch <= MAX_BATCH_LIMIT, "--max-batch (capped by BACKFILL_BATCH_SIZE) must be"
-                + " in --min-batch.." + MAX_BATCH_LIMIT + " = " + minBatch + ".." + MAX_BATCH_LIMIT + ", was " + maxBatch);
+        check(minBatch >= 1, "minBatch must be >= 1, was " + minBatch);
+        check(maxBatch >= minBatch && maxBatch <= MAX_BATCH_LIMIT, "the largest batch (maxBatch, capped by"
+                + " BACKFILL_BATCH_SIZE) must be in minBatch.." + MAX_BATCH_LIMIT + " = " + minBatch + ".."
+                + MAX_BATCH_LIMIT + ", was " + maxBatch);
         check(initialBatch >= minBatch && initialBatch <= maxBatch,
-                "initial batch must be in --min-batch..--max-batch = " + minBatch + ".." + maxBatch + ", was "
+                "initialBatch must be in minBatch..maxBatch = " + minBatch + ".." + maxBatch + ", was "
                         + initialBatch);
-        check(positive(targetCommit), "--target-commit must be positive, was " + targetCommit);
+        check(positive(targetCommit), "targetCommit must be positive, was " + targetCommit);
         check(budgetRatio >= 1.0 && budgetRatio <= 100.0,
-                "--foreground-budget must be a multiple of the idle baseline in 1.0..100, was " + budgetRatio);
-        check(budgetSlack != null && !budgetSlack.isNegative(),
-                "--foreground-slack must be >= 0, was " + budgetSlack);
-        check(waiterAllowance >= 0, "waiter allowance must be >= 0, was " + waiterAllowance);
-        check(positive(window), "governor window must be positive, was " + window);
+                "budgetRatio must be a multiple of the idle baseline in 1.0..100, was " + budgetRatio);
+        check(budgetSlack != null && !budgetSlack.isNegative(), "budgetSlack must be >= 0, was " + budgetSlack);
+        check(waiterAllowance >= 0, "waiterAllowance must be >= 0, was " + waiterAllowance);
+        check(positive(window), "window must be positive, was " + window);
         check(positive(probeInterval) && probeInterval.multipliedBy(3).compareTo(window) <= 0,
-                "--probe-interval must be in (0, window/3 = " + (window.toMillis() / 3) + " ms] so that a judgement"
+                "probeInterval must be in (0, window/3 = " + (window.toMillis() / 3) + " ms] so that a judgement"
                         + " sees at least 3 samples, was " + probeInterval);
         check(calibrationSamples >= 3 && calibrationSamples <= 10_000,
                 "calibration samples must be in 3..10000, was " + calibrationSamples);
         check(minRate > 0 && Double.isFinite(minRate), "minimum rate must be a positive number, was " + minRate);
         check(initialRate >= minRate && Double.isFinite(initialRate),
                 "initial rate must be finite and >= the minimum rate " + minRate + ", was " + initialRate);
-        check(fixedBatch >= 1, "fixed batch size (--batch-size, BACKFILL_BATCH_SIZE) must be >= 1, was " + fixedBatch);
+        check(fixedBatch >= 1, "the fixed profile's batch size (BACKFILL_BATCH_SIZE) must be >= 1, was " + fixedBatch);
         check(fixedDelay != null && !fixedDelay.isNegative(),
-                "fixed batch delay (--batch-delay, BACKFILL_BATCH_DELAY_MS) must be >= 0, was " + fixedDelay);
-        check(fixedConcurrency >= 1, "fixed concurrency (--max-concurrent, BACKFILL_MAX_CONCURRENT) must be >= 1, was "
+                "the fixed profile's batch delay (BACKFILL_BATCH_DELAY_MS) must be >= 0, was " + fixedDelay);
+        check(fixedConcurrency >= 1, "the fixed profile's concurrency (BACKFILL_MAX_CONCURRENT) must be >= 1, was "
                 + fixedConcurrency);
     }
 
@@ -101,7 +100,7 @@ public record GovernorConfig(Mode mode, double maxRate, int maxConcurrency, int 
     }
 
     /** {@code background} with every default. */
-    public static GovernorConfig defaults() {
+    public static GovernorConfig ofDefaults() {
         return ofMode(Mode.BACKGROUND);
     }
 
@@ -155,11 +154,6 @@ public record GovernorConfig(Mode mode, double maxRate, int maxConcurrency, int 
         private Integer fixedBatch;
         private Duration fixedDelay;
         private Integer fixedConcurrency;
-        // The old tool's environment, applied as caps at build() whatever order the setters ran in.
-        private Integer envBatchSize;
-        private Duration envBatchDelay;
-        private Integer envMaxConcurrent;
-        private Integer envPoolSize;
 
         private Builder() {
         }
@@ -255,62 +249,18 @@ public record GovernorConfig(Mode mode, double maxRate, int maxConcurrency, int 
             return this;
         }
 
-        /**
-         * Honours the old tool's environment variables as fixed caps: {@code BACKFILL_BATCH_SIZE} caps the batch
-         * (and is the fixed profile's batch), {@code BACKFILL_MAX_CONCURRENT} and {@code BACKFILL_DB_POOL_SIZE} cap
-         * the concurrency ({@code BACKFILL_MAX_CONCURRENT} is also the fixed profile's), and
-         * {@code BACKFILL_BATCH_DELAY_MS} is the fixed profile's delay (in the adaptive modes the governor chooses
-         * the pace, so a delay is not a cap there). Explicit setters win over the environment for the fixed profile;
-         * caps always apply. Unset or blank variables are ignored.
-         *
-         * @throws IllegalArgumentException naming the variable, when one is not a number in range
-         */
-        public Builder legacyEnvironment(Map<String, String> env) {
-            envBatchSize = intVar(env, "BACKFILL_BATCH_SIZE", 1, MAX_BATCH_LIMIT);
-            Integer delayMs = intVar(env, "BACKFILL_BATCH_DELAY_MS", 0, Integer.MAX_VALUE);
-            envBatchDelay = delayMs == null ? null : Duration.ofMillis(delayMs);
-            envMaxConcurrent = intVar(env, "BACKFILL_MAX_CONCURRENT", 1, MAX_CONCURRENCY_LIMIT);
-            envPoolSize = intVar(env, "BACKFILL_DB_POOL_SIZE", 1, MAX_CONCURRENCY_LIMIT);
-            return this;
-        }
-
-        private static Integer intVar(Map<String, String> env, String name, int min, int max) {
-            String v = env.get(name);
-            if (v == null || v.isBlank()) {
-                return null;
-            }
-            try {
-                int n = Integer.parseInt(v.strip());
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the message below
-            }
-            throw new IllegalArgumentException(name + " must be a whole number in " + min + ".." + max + ", was '"
-                    + v + "'");
-        }
-
         public GovernorConfig build() {
-            int maxConc = maxConcurrency;
-            if (envMaxConcurrent != null) {
-                maxConc = Math.min(maxConc, envMaxConcurrent);
-            }
-            if (envPoolSize != null) {
-                maxConc = Math.min(maxConc, envPoolSize);
-            }
-            int maxB = envBatchSize == null ? maxBatch : Math.min(maxBatch, envBatchSize);
-            int initB = initialBatch != null ? initialBatch : Math.max(minBatch, Math.min(maxB, 50));
-            return new GovernorConfig(mode, maxRate, maxConc, minBatch, maxB, initB,
+            int initB = initialBatch != null ? initialBatch : Math.max(minBatch, Math.min(maxBatch, 50));
+            return new GovernorConfig(mode, maxRate, maxConcurrency, minBatch, maxBatch, initB,
                     targetCommit != null ? targetCommit : defaultTargetCommit(mode),
                     budgetRatio != null ? budgetRatio : (mode == Mode.BACKGROUND ? 1.2 : 2.0),
                     budgetSlack != null ? budgetSlack
                             : Duration.ofNanos(mode == Mode.BACKGROUND ? 250_000L : 500_000L),
                     waiterAllowance != null ? waiterAllowance : (mode == Mode.BACKGROUND ? 0 : 1),
                     probeInterval, window, calibrationSamples, initialRate, minRate,
-                    firstOf(fixedBatch, envBatchSize, 5),
-                    fixedDelay != null ? fixedDelay : envBatchDelay != null ? envBatchDelay : Duration.ofMillis(2000),
-                    firstOf(fixedConcurrency, envMaxConcurrent, 2));
+                    fixedBatch != null ? fixedBatch : 5,
+                    fixedDelay != null ? fixedDelay : Duration.ofMillis(2000),
+                    fixedConcurrency != null ? fixedConcurrency : 2);
         }
 
         private static Duration defaultTargetCommit(Mode mode) {
@@ -319,10 +269,6 @@ public record GovernorConfig(Mode mode, double maxRate, int maxConcurrency, int 
                 case BALANCED -> Duration.ofMillis(100);
                 case FAST, FIXED -> Duration.ofMillis(200);
             };
-        }
-
-        private static int firstOf(Integer a, Integer b, int c) {
-            return a != null ? a : b != null ? b : c;
         }
     }
 }

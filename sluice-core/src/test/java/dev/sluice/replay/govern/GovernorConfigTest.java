@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GovernorConfigTest {
 
     @Test
     void eachModeHasItsOwnTargetAndBudget() {
-        GovernorConfig background = GovernorConfig.defaults();
+        GovernorConfig background = GovernorConfig.ofDefaults();
         assertThat(background.mode()).isEqualTo(Mode.BACKGROUND);
         assertThat(background.targetCommit()).isEqualTo(Duration.ofMillis(50));
         assertThat(background.budgetRatio()).isEqualTo(1.2);
@@ -58,46 +57,31 @@ class GovernorConfigTest {
                 .hasMessageStartingWith("--max-rate");
         assertThatThrownBy(() -> GovernorConfig.builder().maxConcurrency(0).build())
                 .hasMessageStartingWith("--max-db-connections must be in 1..1024, was 0");
-        assertThatThrownBy(() -> GovernorConfig.builder().minBatch(0).build())
-                .hasMessageStartingWith("--min-batch must be >= 1");
-        assertThatThrownBy(() -> GovernorConfig.builder().minBatch(100).maxBatch(10).build())
-                .hasMessageStartingWith("--max-batch (capped by BACKFILL_BATCH_SIZE) must be in");
-        assertThatThrownBy(() -> GovernorConfig.builder().budgetRatio(0.9).build())
-                .hasMessageStartingWith("--foreground-budget must be");
-        assertThatThrownBy(() -> GovernorConfig.builder().budgetSlack(Duration.ofMillis(-1)).build())
-                .hasMessageStartingWith("--foreground-slack must be >= 0");
-        assertThatThrownBy(() -> GovernorConfig.builder().targetCommit(Duration.ZERO).build())
-                .hasMessageStartingWith("--target-commit must be positive");
-        assertThatThrownBy(() -> GovernorConfig.builder().probeInterval(Duration.ofMillis(500)).build())
-                .hasMessageStartingWith("--probe-interval must be in (0, window/3 = 333 ms]");
         assertThatThrownBy(() -> GovernorConfig.builder().fixedBatch(0).build())
-                .hasMessageContaining("--batch-size, BACKFILL_BATCH_SIZE");
+                .hasMessageStartingWith("the fixed profile's batch size (BACKFILL_BATCH_SIZE) must be >= 1");
+        assertThatThrownBy(() -> GovernorConfig.builder().fixedDelay(Duration.ofMillis(-1)).build())
+                .hasMessageStartingWith("the fixed profile's batch delay (BACKFILL_BATCH_DELAY_MS) must be >= 0");
         assertThatThrownBy(() -> GovernorConfig.builder().fixedConcurrency(0).build())
-                .hasMessageContaining("--max-concurrent, BACKFILL_MAX_CONCURRENT");
+                .hasMessageStartingWith("the fixed profile's concurrency (BACKFILL_MAX_CONCURRENT) must be >= 1");
         assertThatThrownBy(() -> Mode.parse("turbo"))
                 .hasMessage("--mode must be one of background, balanced, fast, fixed; was 'turbo'");
         assertThat(Mode.parse(" Fixed ")).isEqualTo(Mode.FIXED);
     }
 
+    /** A setting no flag sets is named as the builder names it, never as a flag that does not exist. */
     @Test
-    void theOldToolsEnvironmentIsHonouredAsCaps() {
-        Map<String, String> env = Map.of("BACKFILL_BATCH_SIZE", "25", "BACKFILL_BATCH_DELAY_MS", "500",
-                "BACKFILL_MAX_CONCURRENT", "3", "BACKFILL_DB_POOL_SIZE", "", "BACKFILL_DAYS", "2");
-        GovernorConfig background = GovernorConfig.builder().legacyEnvironment(env).build();
-        assertThat(background.maxBatch()).isEqualTo(25);
-        assertThat(background.initialBatch()).isEqualTo(25);
-        assertThat(background.maxConcurrency()).isEqualTo(3);
-        GovernorConfig fixed = GovernorConfig.builder().mode(Mode.FIXED).legacyEnvironment(env).build();
-        assertThat(fixed.fixedBatch()).isEqualTo(25);
-        assertThat(fixed.fixedDelay()).isEqualTo(Duration.ofMillis(500));
-        assertThat(fixed.fixedConcurrency()).isEqualTo(3);
-        assertThat(fixed.fixedRate()).isEqualTo(50.0);
-        // the pool size caps too, and an explicit flag wins over the environment for the fixed profile
-        GovernorConfig pooled = GovernorConfig.builder().mode(Mode.FIXED).fixedBatch(10)
-                .legacyEnvironment(Map.of("BACKFILL_DB_POOL_SIZE", "2", "BACKFILL_BATCH_SIZE", "40")).build();
-        assertThat(pooled.maxConcurrency()).isEqualTo(2);
-        assertThat(pooled.fixedBatch()).isEqualTo(10);
-        assertThatThrownBy(() -> GovernorConfig.builder().legacyEnvironment(Map.of("BACKFILL_BATCH_SIZE", "lots")))
-                .hasMessage("BACKFILL_BATCH_SIZE must be a whole number in 1..1000000, was 'lots'");
+    void settingsWithoutAFlagAreNamedAsTheBuilderNamesThem() {
+        assertThatThrownBy(() -> GovernorConfig.builder().minBatch(0).build())
+                .hasMessageStartingWith("minBatch must be >= 1");
+        assertThatThrownBy(() -> GovernorConfig.builder().minBatch(100).maxBatch(10).build())
+                .hasMessageStartingWith("the largest batch (maxBatch, capped by BACKFILL_BATCH_SIZE) must be in");
+        assertThatThrownBy(() -> GovernorConfig.builder().budgetRatio(0.9).build())
+                .hasMessageStartingWith("budgetRatio must be");
+        assertThatThrownBy(() -> GovernorConfig.builder().budgetSlack(Duration.ofMillis(-1)).build())
+                .hasMessageStartingWith("budgetSlack must be >= 0");
+        assertThatThrownBy(() -> GovernorConfig.builder().targetCommit(Duration.ZERO).build())
+                .hasMessageStartingWith("targetCommit must be positive");
+        assertThatThrownBy(() -> GovernorConfig.builder().probeInterval(Duration.ofMillis(500)).build())
+                .hasMessageStartingWith("probeInterval must be in (0, window/3 = 333 ms]");
     }
 }

@@ -18,7 +18,7 @@ class GovernorSilenceAndPressureTest {
 
     @Test
     void aProbeThatHangsIsABreach() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(1.0);
         run.ticks(20, 1.0);
         assertThat(run.g.rate()).isEqualTo(400.0);
         run.g.onProbing(); // and it never returns
@@ -34,7 +34,7 @@ class GovernorSilenceAndPressureTest {
 
     @Test
     void aProbeThatKeepsFailingIsABreach() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(1.0);
         run.ticks(20, 1.0);
         for (int i = 0; i < 30; i++) {
             run.clock.advanceMillis(PROBE_MS);
@@ -48,7 +48,7 @@ class GovernorSilenceAndPressureTest {
 
     @Test
     void aPausedProcessIsNotASilentProbe_AndJudgesAfreshOnceItRunsAgain() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(1.0);
         run.ticks(20, 1.0);
         run.clock.advanceMillis(10_000); // SIGSTOP for ten seconds: no probe was even tried
         assertThat(run.g.rate()).isEqualTo(400.0);
@@ -62,7 +62,7 @@ class GovernorSilenceAndPressureTest {
 
     @Test
     void cpuPressureAboveItsAllowanceIsABreachAndNearItHolds() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults());
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults());
         run.g.calibrate(Collections.nCopies(20, new ForegroundSample(MS, 0, 0.05)));
         run.ticks(20, 1.0); // no pressure reading: latency alone, slow start
         assertThat(run.g.rate()).isEqualTo(400.0);

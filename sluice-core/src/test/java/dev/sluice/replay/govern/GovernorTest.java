@@ -19,7 +19,7 @@ class GovernorTest {
 
     @Test
     void backgroundWritesNothingUntilCalibratedThenSlowStartsByDoublingEachCleanWindow() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults());
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults());
         assertThat(run.g.rate()).isZero();
         assertThat(run.g.state().phase()).isEqualTo(Phase.CALIBRATING);
         run.calibratedAt(1.0);
@@ -37,7 +37,7 @@ class GovernorTest {
 
     @Test
     void aStepInForegroundLatencyHalvesTheRateWithinTwoWindowsAndOnlyOncePerOverload() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(1.0);
         run.ticks(43, 1.0); // slow start to 1,600/s, and three ticks into the next window
         double before = run.g.rate();
         assertThat(before).isEqualTo(1600.0);
@@ -66,7 +66,7 @@ class GovernorTest {
 
     @Test
     void theHalvingStartsFromTheAppliedRateWhenTheAllowanceWasNotUsed() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(1.0);
         run.ticks(40, 1.0);
         assertThat(run.g.rate()).isEqualTo(1600.0);
         run.applying = 0.75; // the sink manages 1,200/s of the 1,600 allowed: binding, so still growing
@@ -77,7 +77,7 @@ class GovernorTest {
 
     @Test
     void afterABreachTheRateRecoversAdditivelyByAFixedStepPerWindow() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(1.0);
         run.ticks(40, 1.0);
         run.ticks(10, 3.0); // breach at 1,600/s
         assertThat(run.g.rate()).isEqualTo(800.0);
@@ -109,7 +109,7 @@ class GovernorTest {
     @Test
     void halfWayToTheBudgetTheRateHoldsAndThreeQuartersOfTheWayItEasesOff() {
         // baseline 1.0 ms, budget 1.25 ms: hold above 1.125, ease off above 1.1875
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(1.0);
         run.ticks(20, 1.0);
         assertThat(run.g.rate()).isEqualTo(400.0);
         run.ticks(50, 1.15);
@@ -127,7 +127,7 @@ class GovernorTest {
 
     @Test
     void anUnusedAllowanceDoesNotGrow() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(1.0);
         run.ticks(20, 1.0);
         run.applying = 0.4; // the source is the limit
         run.ticks(50, 1.0);
@@ -150,7 +150,7 @@ class GovernorTest {
 
     @Test
     void pastTheLastBreachRateTheProbeDoublesEachWindowUpToATenthOfTheRate() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(1.0);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(1.0);
         run.ticks(40, 1.0);
         run.ticks(10, 3.0); // breach at 1,600: back to 800, the step is 40
         run.ticks(10, 1.0); // cooldown
@@ -320,7 +320,7 @@ class GovernorTest {
 
     @Test
     void theStateSummaryReadsAsAProgressLine() {
-        GovernorRun run = new GovernorRun(GovernorConfig.defaults()).calibratedAt(0.25);
+        GovernorRun run = new GovernorRun(GovernorConfig.ofDefaults()).calibratedAt(0.25);
         run.ticks(10, 0.25);
         String line = run.g.state().summary();
         assertThat(line).startsWith("background STARTING rate 200/s (applied 100/s) conc ")
@@ -340,7 +340,7 @@ class GovernorTest {
 
     @Test
     void calibrationNeedsASample() {
-        Governor g = new Governor(GovernorConfig.defaults(), new FakeClock());
+        Governor g = new Governor(GovernorConfig.ofDefaults(), new FakeClock());
         assertThatThrownBy(() -> g.calibrate(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -200,7 +200,7 @@ class ThrottleTest {
     @Test
     void nothingStartsWhileTheGovernorCalibrates() throws Exception {
         FakeClock clock = new FakeClock();
-        Governor governor = new Governor(GovernorConfig.defaults(), clock);
+        Governor governor = new Governor(GovernorConfig.ofDefaults(), clock);
         Throttle throttle = new Throttle(governor, clock);
         long t0 = clock.nanoTime();
         CountDownLatch acquired = new CountDownLatch(1);

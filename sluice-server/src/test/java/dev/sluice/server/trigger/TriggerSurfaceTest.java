@@ -207,16 +207,16 @@ class TriggerSurfaceTest {
 
     @Test
     void anUploadSecretTooShortToBeOneIsRefusedAndNoSecretIsEverPrinted() {
-        assertThatThrownBy(() -> ServerConfig.defaults(List.of(KEY)).withUploadSecret("hunter2-hunter2"))
+        assertThatThrownBy(() -> ServerConfig.builder().apiKeys(List.of(KEY)).uploadSecret("hunter2-hunter2").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--upload-secret must be at least 32 printable characters")
                 .hasMessageContaining("was 15 characters")
                 .hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> ServerConfig.defaults(List.of(KEY))
-                .withUploadSecret("0123456789abcdef 0123456789abcdef"))
+        assertThatThrownBy(() -> ServerConfig.builder().apiKeys(List.of(KEY))
+                .uploadSecret("0123456789abcdef 0123456789abcdef").build())
                 .hasMessageContaining("without spaces");
         String secret = "0123456789abcdef0123456789abcdef";
-        assertThat(ServerConfig.defaults(List.of(KEY)).withUploadSecret(secret).toString())
+        assertThat(ServerConfig.builder().apiKeys(List.of(KEY)).uploadSecret(secret).build().toString())
                 .contains("uploadSecret=shared").contains("apiKeys=1 keys").doesNotContain(secret).doesNotContain(KEY);
     }
 

@@ -42,9 +42,8 @@ final class TriggerTestServer implements AutoCloseable {
         Files.createDirectories(dir);
         db = Database.open(TestDatabases.fresh(kind, dir));
         objects = new FileObjectStore(dir.resolve("objects"));
-        ServerConfig config = ServerConfig.defaults(List.of(KEY, OTHER_KEY)).withPort("127.0.0.1", 0)
-                .withLimits(10, 3 * 1024 * 1024, 512 * 1024, 1000, Duration.ofHours(1))
-                .withUploadSecret(uploadSecret);
+        ServerConfig config = ServerConfig.builder().apiKeys(List.of(KEY, OTHER_KEY)).host("127.0.0.1").port(0)
+                .maxBatchItems(1000).batchTtl(Duration.ofHours(1)).uploadSecret(uploadSecret).build();
         server = IngestServer.start(config, new JdbcBatchStore(db, clock), objects, clock);
     }
 
