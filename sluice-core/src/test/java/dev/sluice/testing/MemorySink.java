@@ -11,13 +11,25 @@ import java.util.Optional;
 
 /**
  * A {@link RecordSink} in memory that keeps the same promise as the JDBC one: a commit applies all or nothing.
- * {@link #failAfter} makes the n-th commit from now throw before applying anything, to stand in for a crash.
+ * {@link #failAfter} makes the n-th commit from now throw before applying anything, to stand in for a crash;
+ * {@link #outage} makes the next commits throw {@link Unavailable}, to stand in for a database that is restarting.
  */
 public final class MemorySink implements RecordSink {
     private final Map<String, Map<String, SourceRecord>> tables = new HashMap<>();
     private final Map<String, Checkpoint> checkpoints = new HashMap<>();
     private int commits;
     private int failAt = -1;
+    private int outageFrom = -1;
+    private int outageTo = -1;
+
+    /** What a commit throws during an {@link #outage}: a transient failure, as a store classifies a lost connection. */
+    public static final class Unavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super(message);
+        }
+    }
 
     @Override
     public synchronized void prepare(String namespace, String stream) {
@@ -34,6 +46,9 @@ public final class MemorySink implements RecordSink {
         commits++;
         if (commits == failAt) {
             throw new IllegalStateException("injected crash at commit " + commits);
+        }
+        if (commits >= outageFrom && commits < outageTo) {
+            throw new Unavailable("injected outage at commit " + commits);
         }
         for (StreamWrite w : writes) {
             Map<String, SourceRecord> table = tables.get(w.namespace() + "." + w.stream());
@@ -56,6 +71,16 @@ public final class MemorySink implements RecordSink {
     /** Makes the n-th commit from now fail. */
     public synchronized MemorySink failAfter(int n) {
         failAt = commits + n;
+        return this;
+    }
+
+    /**
+     * After {@code afterCommits} more commits, makes the next {@code failingCommits} attempts fail with
+     * {@link Unavailable}, applying nothing.
+     */
+    public synchronized MemorySink outage(int afterCommits, int failingCommits) {
+        outageFrom = commits + afterCommits + 1;
+        outageTo = (int) Math.min(Integer.MAX_VALUE, (long) outageFrom + failingCommits);
         return this;
     }
 

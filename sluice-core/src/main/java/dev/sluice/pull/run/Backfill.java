@@ -1,6 +1,7 @@
 package dev.sluice.pull.run;
 
 import dev.sluice.limit.RateLimiter;
+import dev.sluice.limit.RetryWindow;
 import dev.sluice.pull.Checkpoint;
 import dev.sluice.pull.FetchFailure;
 import dev.sluice.pull.ListSource;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What must stay true: a checkpoint is built from segment state right after the pages it covers were applied,
  * and committed in the same transaction as their records, so it never runs ahead of the data; a resume re-fetches
- * at most the one page each live segment had in flight.
+ * at most the one page each live segment had in flight. A commit that fails transiently (the database restarting)
+ * is tried again whole through the store retry, while nothing new is dispatched; it is safe to repeat because
+ * upserts are guarded by version and the checkpoint is the same.
  */
 public final class Backfill {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
@@ -53,25 +56,31 @@ public final class Backfill {
     private final RecordSink sink;
     private final SegmentPlanner planner;
     private final RateLimiter limiter;
+    private final RetryWindow storeRetry;
     private final Clock clock;
     private final BackfillStats stats = new BackfillStats();
     private final LatencyEstimate latency = new LatencyEstimate();
     private volatile boolean stopRequested;
 
+    /**
+     * @param storeRetry rides out a database outage: a commit that fails transiently is tried again until the outage
+     *                   outlasts its window ({@code --db-retry-for}); any other failure ends the run
+     */
     public Backfill(BackfillConfig config, ListSource source, RecordSink sink, SegmentPlanner planner,
-            RateLimiter limiter, Clock clock) {
-        this(config, source, NestedLists.NONE, sink, planner, limiter, clock);
+            RateLimiter limiter, RetryWindow storeRetry, Clock clock) {
+        this(config, source, NestedLists.NONE, sink, planner, limiter, storeRetry, clock);
     }
 
     /** @param nested completes the lists an object embeds in part, in the worker that fetched its page */
     public Backfill(BackfillConfig config, ListSource source, NestedLists nested, RecordSink sink,
-            SegmentPlanner planner, RateLimiter limiter, Clock clock) {
+            SegmentPlanner planner, RateLimiter limiter, RetryWindow storeRetry, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.source = Objects.requireNonNull(source, "source");
         this.nested = Objects.requireNonNull(nested, "nested");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.storeRetry = Objects.requireNonNull(storeRetry, "storeRetry");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -232,7 +241,7 @@ public final class Backfill {
         }
 
         /** Applies a batch of answers to the segments, then commits their records and checkpoints at once. */
-        private void handle(List<Completion> batch) {
+        private void handle(List<Completion> batch) throws InterruptedException {
             Map<String, List<SourceRecord>> records = new LinkedHashMap<>();
             for (Completion c : batch) {
                 Segment seg = c.segment();
@@ -243,7 +252,7 @@ public final class Backfill {
                     continue;
                 }
                 if (c.failure() != null) {
-                    st.fail(c.failure().getMessage());
+                    st.fail(c.failure().getMessage(), c.failure().status());
                     LOG.warn("{}", c.failure().getMessage());
                     continue;
                 }
@@ -265,7 +274,10 @@ public final class Backfill {
                 StreamState st = streams.get(e.getKey());
                 writes.add(new StreamWrite(namespace, st.name, e.getValue(), st.checkpoint()));
             }
-            sink.commit(job, writes);
+            storeRetry.call(() -> {
+                sink.commit(job, writes);
+                return null;
+            });
             for (StreamWrite w : writes) {
                 StreamState st = streams.get(w.stream());
                 st.committed = w.checkpoint();
@@ -331,7 +343,7 @@ public final class Backfill {
         List<StreamOutcome> outcomes() {
             List<StreamOutcome> out = new ArrayList<>();
             for (StreamState st : streams.values()) {
-                out.add(new StreamOutcome(st.name, st.committed, st.objects, st.error));
+                out.add(new StreamOutcome(st.name, st.committed, st.objects, st.error, st.errorStatus));
             }
             return out;
         }
@@ -345,6 +357,7 @@ public final class Backfill {
         Checkpoint committed;
         long objects;
         String error;
+        int errorStatus;
         private long itemsRead;
         private long secondsCovered;
 
@@ -376,8 +389,9 @@ public final class Backfill {
             return secondsCovered == 0 ? Double.NaN : itemsRead / (double) secondsCovered;
         }
 
-        void fail(String message) {
+        void fail(String message, int status) {
             error = message;
+            errorStatus = status;
             for (Segment s : segments) {
                 s.abandon();
             }

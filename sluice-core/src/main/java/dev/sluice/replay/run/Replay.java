@@ -1,6 +1,6 @@
 package dev.sluice.replay.run;
 
-import dev.sluice.limit.Backoff;
+import dev.sluice.limit.RetryWindow;
 import dev.sluice.replay.Event;
 import dev.sluice.replay.EventSource;
 import dev.sluice.replay.EventStream;
@@ -18,7 +18,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -49,6 +48,7 @@ public final class Replay {
     private final Governor governor;
     private final Throttle throttle;
     private final ReplayConfig config;
+    private final RetryWindow storeRetry;
     private final Clock clock;
     private final ReplayStats stats = new ReplayStats();
     private final InFlight inFlight = new InFlight();
@@ -56,13 +56,18 @@ public final class Replay {
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private volatile boolean stopRequested;
 
+    /**
+     * @param storeRetry rides out a database outage: a commit that fails transiently is tried again until the outage
+     *                   outlasts its window ({@code --db-retry-for}); any other failure ends the run at once
+     */
     public Replay(EventSource source, ReplaySink sink, Governor governor, Throttle throttle, ReplayConfig config,
-                  Clock clock) {
+                  RetryWindow storeRetry, Clock clock) {
         this.source = Objects.requireNonNull(source, "source");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.governor = Objects.requireNonNull(governor, "governor");
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.config = Objects.requireNonNull(config, "config");
+        this.storeRetry = Objects.requireNonNull(storeRetry, "storeRetry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.budget = new Semaphore((int) Math.min(Integer.MAX_VALUE, config.maxBytesInFlight()));
     }
@@ -84,7 +89,9 @@ public final class Replay {
      * Runs until caught up (or, following, until {@link #stop()}); returns how it ended.
      *
      * @throws IOException when the source fails for good (its message names the URL or file and line)
-     * @throws ReplayException when a batch cannot be committed after every attempt; what was committed stays
+     * @throws ReplayException when a batch cannot be committed (a failure that is not transient, or an outage longer
+     *         than the store retry's window: then its cause is a {@link RetryWindow.OutageTooLong}); what was
+     *         committed stays
      */
     public ReplayResult run() throws IOException, InterruptedException {
         long started = clock.nanoTime();
@@ -245,33 +252,19 @@ public final class Replay {
     private void commit(EventBatch batch, Throttle.Permit permit) {
         int n = batch.size();
         long started = clock.nanoTime();
-        boolean failed = false;
+        boolean[] failed = {false};
         try {
-            ReplaySink.Applied applied = null;
-            RuntimeException last = null;
-            Backoff backoff = Backoff.defaults();
-            for (int attempt = 1; attempt <= config.maxApplyAttempts() && applied == null; attempt++) {
-                try {
-                    long cp = inFlight.checkpointFor(batch);
-                    applied = sink.apply(config.job(), permit.lane(), batch.events(), cp);
-                    stats.checkpointUs = Math.max(stats.checkpointUs, cp);
-                } catch (RuntimeException e) {
-                    last = e;
-                    failed = true;
-                    stats.failedCommits.increment();
-                    if (attempt < config.maxApplyAttempts()) {
-                        LOG.warn("commit of {} events failed (attempt {} of {}), retrying: {}", n, attempt,
-                                config.maxApplyAttempts(), e.toString());
-                        clock.sleepNanos(backoff.delayNanos(attempt, null, ThreadLocalRandom.current()));
-                    }
-                }
-            }
-            if (applied == null) {
-                failure.compareAndSet(null, new ReplayException("a batch of " + n + " events (time_us "
-                        + batch.firstUs() + " to " + batch.lastUs() + ") could not be committed after "
-                        + config.maxApplyAttempts() + " attempts: " + last.getMessage(), last));
-                return;
-            }
+            // Each attempt asks for the checkpoint afresh: it may have risen while the database was away.
+            ReplaySink.Applied applied = storeRetry.call(() -> {
+                long cp = inFlight.checkpointFor(batch);
+                ReplaySink.Applied a = sink.apply(config.job(), permit.lane(), batch.events(), cp);
+                stats.checkpointUs = Math.max(stats.checkpointUs, cp);
+                return a;
+            }, e -> {
+                failed[0] = true;
+                stats.failedCommits.increment();
+                LOG.debug("commit of {} events failed: {}", n, e.toString());
+            });
             stats.applied.add(applied.applied());
             stats.skipped.add(applied.skipped());
             stats.batches.increment();
@@ -279,10 +272,13 @@ public final class Replay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure.compareAndSet(null, new ReplayException("interrupted while committing", e));
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, new ReplayException("a batch of " + n + " events (time_us " + batch.firstUs()
+                    + " to " + batch.lastUs() + ") could not be committed: " + e.getMessage(), e));
+        } catch (Error e) {
             failure.compareAndSet(null, new ReplayException("commit failed: " + e, e));
         } finally {
-            throttle.release(permit, n, clock.nanoTime() - started, failed);
+            throttle.release(permit, n, clock.nanoTime() - started, failed[0]);
             budget.release(batch.budgeted());
             stats.bytesInFlight = config.maxBytesInFlight() - budget.availablePermits();
             inFlight.finished(batch);

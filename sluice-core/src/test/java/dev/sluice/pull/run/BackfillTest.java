@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.limit.Backoff;
 import dev.sluice.limit.RateLimiter;
+import dev.sluice.limit.RetryWindow;
 import dev.sluice.pull.Checkpoint;
 import dev.sluice.pull.NestedLists;
 import dev.sluice.pull.SourceException;
@@ -72,10 +73,12 @@ class BackfillTest {
     }
 
     private static Backfill backfill(FakeListSource source, MemorySink sink, String planner, FakeClock clock) {
-        BackfillConfig config = BackfillConfig.defaults()
-                .withBackoff(new Backoff(12, Duration.ofMillis(10), Duration.ofMillis(200)));
+        BackfillConfig config = BackfillConfig.builder()
+                .backoff(Backoff.builder().maxAttempts(12).base(Duration.ofMillis(10)).max(Duration.ofMillis(200)).build())
+                .build();
         RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(100), clock);
-        return new Backfill(config, source, sink, SegmentPlanner.named(planner), limiter, clock);
+        return new Backfill(config, source, sink, SegmentPlanner.named(planner), limiter, RetryWindow.none(clock),
+                clock);
     }
 
     private static BackfillResult run(Backfill b, MemorySink sink, String job, List<String> streams)
@@ -203,8 +206,8 @@ class BackfillTest {
             }) + requests.send("lines of " + id + " page 2", () -> "2");
             return json.substring(0, json.length() - 1) + ",\"lines\":\"" + rest + "\"}";
         };
-        Backfill b = new Backfill(BackfillConfig.defaults(), source, lines, sink, SegmentPlanner.named("adaptive"),
-                new RateLimiter(RateLimiter.Config.ofRate(100), clock), clock);
+        Backfill b = new Backfill(BackfillConfig.ofDefaults(), source, lines, sink, SegmentPlanner.named("adaptive"),
+                new RateLimiter(RateLimiter.Config.ofRate(100), clock), RetryWindow.none(clock), clock);
         BackfillResult result = run(b, sink, "j", List.of("invoices"));
         assertThat(result.complete()).isTrue();
         long completed = sink.table("stripe", "invoices").values().stream()
@@ -224,8 +227,8 @@ class BackfillTest {
         NestedLists refused = (stream, id, json, requests) -> requests.send("GET /v1/invoices/" + id + "/lines", () -> {
             throw new SourceException(SourceException.Kind.CLIENT_ERROR, 404, "No such invoice");
         });
-        Backfill b = new Backfill(BackfillConfig.defaults(), source, refused, sink, SegmentPlanner.named("adaptive"),
-                new RateLimiter(RateLimiter.Config.ofRate(100), clock), clock);
+        Backfill b = new Backfill(BackfillConfig.ofDefaults(), source, refused, sink, SegmentPlanner.named("adaptive"),
+                new RateLimiter(RateLimiter.Config.ofRate(100), clock), RetryWindow.none(clock), clock);
         BackfillResult result = run(b, sink, "j", List.of("invoices"));
         assertThat(result.complete()).isFalse();
         assertThat(result.streams().get(0).error()).contains("/lines: the API refused the request: No such invoice");
@@ -273,6 +276,52 @@ class BackfillTest {
         }
         assertThat(servedBefore).isPositive();
         assertThat(liveSegments).isPositive();
+    }
+
+    private static Backfill withStoreRetry(FakeListSource source, MemorySink sink, FakeClock clock, Duration window) {
+        RetryWindow retry = new RetryWindow(RetryWindow.Config.builder().retryFor(window).build(),
+                e -> e instanceof MemorySink.Unavailable, "the memory sink", clock);
+        return new Backfill(BackfillConfig.ofDefaults(), source, sink, SegmentPlanner.named("adaptive"),
+                new RateLimiter(RateLimiter.Config.ofRate(100), clock), retry, clock);
+    }
+
+    @Test
+    void aDatabaseOutageIsRiddenOutAndEveryObjectLandsOnce() throws InterruptedException {
+        SplittableRandom r = new SplittableRandom(31);
+        FakeListSource source = new FakeListSource(1)
+                .add("customers", distribution("spikes", r, "cus_", 3000))
+                .add("charges", distribution("uniform", r, "ch_", 1000));
+        MemorySink sink = new MemorySink().outage(3, 8); // about two seconds of backoff on the fake clock
+        FakeClock clock = new FakeClock();
+        BackfillResult result = run(withStoreRetry(source, sink, clock, Duration.ofMinutes(2)), sink, "j",
+                List.of("customers", "charges"));
+
+        assertThat(result.complete()).isTrue();
+        assertThat(sink.table("stripe", "customers").keySet()).isEqualTo(source.ids("customers", GTE, LT));
+        assertThat(sink.table("stripe", "charges").keySet()).isEqualTo(source.ids("charges", GTE, LT));
+        assertThat(result.stats().objects()).isEqualTo(4000);
+    }
+
+    @Test
+    void anOutageLongerThanTheWindowEndsTheRunAndTheResumeLosesNothing() throws InterruptedException {
+        SplittableRandom r = new SplittableRandom(32);
+        FakeListSource source = new FakeListSource(1).add("customers", distribution("recent", r, "cus_", 2000));
+        MemorySink sink = new MemorySink().outage(3, Integer.MAX_VALUE);
+        FakeClock clock = new FakeClock();
+        long began = clock.nanoTime();
+        assertThatThrownBy(() -> run(withStoreRetry(source, sink, clock, Duration.ofSeconds(10)), sink, "j",
+                List.of("customers")))
+                .isInstanceOf(RetryWindow.OutageTooLong.class)
+                .hasMessageMatching("The memory sink has been unavailable for 1\\d\\.\\d s, longer than"
+                        + " --db-retry-for 10s: injected outage at commit \\d+");
+        assertThat(clock.nanoTime() - began).isBetween(10_000_000_000L, 15_000_000_000L);
+        assertThat(sink.checkpoint("j", "customers")).isPresent();
+
+        sink.outage(0, 0);
+        BackfillResult resumed = run(withStoreRetry(source, sink, clock, Duration.ofSeconds(10)), sink, "j",
+                List.of("customers"));
+        assertThat(resumed.complete()).isTrue();
+        assertThat(sink.table("stripe", "customers").keySet()).isEqualTo(source.ids("customers", GTE, LT));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.limit.RetryWindow;
 import dev.sluice.replay.Event;
 import dev.sluice.replay.Subscription;
 import dev.sluice.replay.govern.Governor;
@@ -31,14 +32,30 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReplayTest {
     private static final long START = 1_700_000_000_000_000L;
 
+    /** The memory sink's injected failures stand for a database outage: they are transient. */
+    static RetryWindow storeRetry(Duration window) {
+        return new RetryWindow(RetryWindow.Config.builder().retryFor(window).backoffBase(Duration.ofMillis(5))
+                .backoffMax(Duration.ofMillis(50)).build(), e -> e instanceof IllegalStateException, "the memory sink",
+                Clock.system());
+    }
+
     static Replay replay(ListEventSource source, MemoryReplaySink sink, ReplayConfig config) {
+        return replay(source, sink, config, storeRetry(Duration.ofSeconds(30)));
+    }
+
+    static Replay replay(ListEventSource source, MemoryReplaySink sink, ReplayConfig config, RetryWindow retry) {
         Governor g = new Governor(GovernorConfig.builder().mode(Mode.FAST).maxConcurrency(4).build(),
                 Clock.system());
-        return new Replay(source, sink, g, new Throttle(g, Clock.system()), config, Clock.system());
+        return new Replay(source, sink, g, new Throttle(g, Clock.system()), config, retry, Clock.system());
+    }
+
+    static ReplayConfig.Builder config() {
+        return ReplayConfig.builder().job("job").subscription(Subscription.from(START))
+                .linger(Duration.ofMillis(20)).idleStop(Duration.ofMillis(200));
     }
 
     static ReplayConfig config(OptionalLong until) {
-        return ReplayConfig.of("job", Subscription.from(START), until).withIdleStop(Duration.ofMillis(200));
+        return config().untilUs(until).linger(Duration.ofMillis(50)).build();
     }
 
     @ParameterizedTest
@@ -96,11 +113,13 @@ class ReplayTest {
         MemoryReplaySink sink = new MemoryReplaySink();
         long breakAt = events.get(6_000).timeUs();
         sink.failWhen(batch -> batch.stream().anyMatch(e -> e.timeUs() >= breakAt));
-        ReplayConfig cfg = new ReplayConfig("job", Subscription.from(START), OptionalLong.empty(), false,
-                1 << 20, 1 << 18, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(10), 2);
-        assertThatThrownBy(() -> replay(new ListEventSource(events, false), sink, cfg).run())
+        ReplayConfig cfg = config().maxBytesInFlight(1 << 20).build();
+        assertThatThrownBy(() -> replay(new ListEventSource(events, false), sink, cfg,
+                storeRetry(Duration.ofMillis(300))).run())
                 .isInstanceOf(Replay.ReplayException.class)
-                .hasMessageContaining("could not be committed after 2 attempts");
+                .hasMessageContaining("could not be committed")
+                .hasMessageContaining("longer than --db-retry-for 300ms")
+                .hasCauseInstanceOf(RetryWindow.OutageTooLong.class);
         long cp = sink.checkpoint("job").orElseThrow();
         assertThat(cp).isLessThanOrEqualTo(breakAt);
 
@@ -109,6 +128,21 @@ class ReplayTest {
         assertThat(resumed.startCursorUs()).isEqualTo(cp);
         assertThat(sink.liveRecords()).isEqualTo(MemoryReplaySink.reference(events).liveRecords());
         assertThat(sink.identitySeqs()).isEqualTo(MemoryReplaySink.reference(events).identitySeqs());
+    }
+
+    @Test
+    void aFailureThatIsNotTransientFailsTheRunAtOnce() throws Exception {
+        List<Event> events = RandomEvents.generate(19, 3_000, START, 50);
+        MemoryReplaySink sink = new MemoryReplaySink();
+        AtomicInteger attempts = new AtomicInteger();
+        sink.failWhen(batch -> attempts.incrementAndGet() > 0);
+        RetryWindow nothingIsTransient = new RetryWindow(RetryWindow.Config.ofDefaults(), e -> false, "the memory sink",
+                Clock.system());
+        assertThatThrownBy(() -> replay(new ListEventSource(events, false), sink, config(OptionalLong.empty()),
+                nothingIsTransient).run())
+                .isInstanceOf(Replay.ReplayException.class)
+                .hasMessageContaining("could not be committed: injected commit failure");
+        assertThat(attempts.get()).isLessThanOrEqualTo(4); // one per lane at most, none retried
     }
 
     @Test
@@ -125,8 +159,7 @@ class ReplayTest {
             return false;
         });
         long budget = 64 << 10; // binds before the four commit slots do
-        ReplayConfig cfg = new ReplayConfig("job", Subscription.from(START), OptionalLong.empty(), false, budget,
-                budget / 4, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(10), 3);
+        ReplayConfig cfg = config().maxBytesInFlight(budget).build();
         ListEventSource source = new ListEventSource(events, false);
         Replay replay = replay(source, sink, cfg);
         ExecutorService runner = Executors.newSingleThreadExecutor();
@@ -166,11 +199,10 @@ class ReplayTest {
         MemoryReplaySink sink = new MemoryReplaySink();
         // the source does not filter: the engine must
         ListEventSource unfiltered = new ListEventSource(events, false);
-        ReplayConfig cfg = new ReplayConfig("job", onlyOne, OptionalLong.empty(), false, 1 << 20, 1 << 18,
-                Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(10), 3);
+        ReplayConfig cfg = config().subscription(onlyOne).maxBytesInFlight(1 << 20).build();
         Governor g = new Governor(GovernorConfig.ofMode(Mode.FAST), Clock.system());
         ReplayResult r = new Replay(subscriptionIgnoring(unfiltered), sink, g, new Throttle(g, Clock.system()), cfg,
-                Clock.system()).run();
+                RetryWindow.none(Clock.system()), Clock.system()).run();
         assertThat(sink.liveRecords().keySet()).allMatch(k -> k.startsWith("did:plc:3 "));
         assertThat(r.stats().received()).isEqualTo(events.size());
         List<Event> wanted = events.stream().filter(e -> e.did().equals("did:plc:3")).toList();
