@@ -10,8 +10,12 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
-/** How the CLI reads times and durations; picocli names the flag when one of these throws. */
+/**
+ * How the CLI reads times, durations, sizes and database URLs. The converters throw picocli's
+ * {@link TypeConversionException}, so the message a user sees is "Invalid value for option '--flag': why".
+ */
 public final class Converters {
     private Converters() {
     }
@@ -75,33 +79,40 @@ public final class Converters {
         }
     }
 
-    /** What {@code --db} names; a bad URL's error says so. */
-    public static DatabaseUrl databaseUrl(String text) {
-        try {
-            return DatabaseUrl.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--db: " + e.getMessage());
-        }
-    }
-
     public static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return duration(value);
+            return converted(() -> duration(value));
         }
     }
 
     public static final class ByteSizeConverter implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            return bytes(value);
+            return converted(() -> bytes(value));
         }
     }
 
     public static final class EpochSecondConverter implements ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            return epochSecond(value);
+            return converted(() -> epochSecond(value));
+        }
+    }
+
+    /** {@code --db}: its message never shows a password. */
+    public static final class DatabaseUrlConverter implements ITypeConverter<DatabaseUrl> {
+        @Override
+        public DatabaseUrl convert(String value) {
+            return converted(() -> DatabaseUrl.parse(value));
+        }
+    }
+
+    private static <T> T converted(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
     }
 }

@@ -10,6 +10,8 @@ import dev.sluice.cli.status.StatusCommand;
 import dev.sluice.cli.sync.SyncCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code sluice} command: one place that wires the engine, the stores, the sources and the simulators. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
@@ -19,6 +21,9 @@ import picocli.CommandLine.Command;
                 BenchCommand.class, StatusCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On a failure, print the stack trace too (as SLUICE_LOG=debug does).")
+    boolean verbose;
 
     public static void main(String[] args) {
         IdlePriority.allowRelaunch(); // this JVM is the command's own process, not a test's
@@ -28,23 +33,12 @@ public final class Main {
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         Logging.configure();
-        CommandLine cli = new CommandLine(new Main());
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setParameterExceptionHandler((ex, params) -> {
-            CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println("sluice: " + ex.getMessage());
-            cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the flags.");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof UserError) {
-                cmd.getErr().println("sluice: " + ex.getMessage());
-                return 2;
-            }
-            cmd.getErr().println("sluice: " + ex);
-            ex.printStackTrace(cmd.getErr());
-            return 1;
-        });
-        return cli.execute(args);
+        Main main = new Main();
+        FailureHandler failures = new FailureHandler(() -> main.verbose);
+        return new CommandLine(main)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(failures)
+                .setExecutionExceptionHandler(failures)
+                .execute(args);
     }
 }

@@ -49,7 +49,7 @@ class CommandLineTest {
     @Test
     void statusOfAMissingDatabaseSaysSo() {
         int code = Main.run("status", "--db", "sqlite:" + dir.resolve("nothing-here.db"));
-        assertThat(code).isEqualTo(2);
+        assertThat(code).isEqualTo(3);
         assertThat(io.err()).contains("--db").contains("nothing-here.db");
     }
 

@@ -61,7 +61,11 @@ public final class IngestServer implements AutoCloseable {
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("batch-expiry").factory());
     }
 
-    /** Starts listening and sweeping expired batches. */
+    /**
+     * Starts listening and sweeping expired batches.
+     *
+     * @throws IllegalStateException if the server could not listen (Helidon logs why and does not throw)
+     */
     public static IngestServer start(ServerConfig config, BatchStore store, ObjectStore objects, Clock clock) {
         return start(config, store, objects, clock, List.of());
     }
@@ -71,6 +75,10 @@ public final class IngestServer implements AutoCloseable {
             List<WebhookRoute> webhooks) {
         IngestServer s = new IngestServer(config, store, objects, clock, webhooks);
         s.server.start();
+        if (!s.server.isRunning()) {
+            s.close();
+            throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port());
+        }
         long period = s.expiry.period().toMillis();
         s.sweeper.scheduleWithFixedDelay(() -> {
             try {

@@ -59,7 +59,7 @@ public final class Database implements AutoCloseable {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot open " + url + ": " + rootMessage(e), e);
+            throw new StoreException(cannotOpen(url, e), e);
         }
         try {
             dialect.prepare(pool, url);
@@ -71,12 +71,25 @@ public final class Database implements AutoCloseable {
         return new Database(url, dialect, pool);
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+    /** Why {@code url} could not be opened, in one line: a refused login is not an unreachable server. */
+    private static String cannotOpen(DatabaseUrl url, Throwable e) {
+        String state = null;
+        for (Throwable t = e; t != null && state == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException s) {
+                state = s.getSQLState();
+            }
         }
-        return t.getMessage();
+        String why = DatabaseFailure.describe(e);
+        if (state != null && state.startsWith("28")) {
+            return url + " refused the login: " + why;
+        }
+        if ("3D000".equals(state)) {
+            return "no such database at " + url + ": " + why;
+        }
+        if (url.kind() == DatabaseUrl.Kind.SQLITE) {
+            return "cannot open the SQLite file " + url.file().orElseThrow() + ": " + why;
+        }
+        return "cannot connect to " + url + ": " + why;
     }
 
     public DataSource dataSource() {

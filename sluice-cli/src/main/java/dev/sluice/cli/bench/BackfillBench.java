@@ -128,9 +128,10 @@ public final class BackfillBench {
             for (String planner : scenario.planners()) {
                 Path file = dir.resolve("warmup-" + planner + ".db");
                 try {
-                    StripeBackfill.run(new StripeBackfill.Options(URI.create(sim.baseUrl()), API_KEY,
-                            config.resources(), DatabaseUrl.sqlite(file), 100_000, 64, planner, null, null,
-                            "bench-warmup", true, Duration.ofSeconds(30), 8), Clock.system(), backfill -> { });
+                    StripeBackfill.run(StripeBackfill.Options.builder().baseUrl(URI.create(sim.baseUrl()))
+                            .apiKey(API_KEY).resources(config.resources()).db(DatabaseUrl.sqlite(file)).rps(100_000)
+                            .planner(planner).job("bench-warmup").restart(true).build(), Clock.system(),
+                            backfill -> { });
                 } finally {
                     deleteSqlite(file);
                 }
@@ -168,9 +169,9 @@ public final class BackfillBench {
                 pagesMin += (sim.objectCount(resource) + PAGE_LIMIT - 1) / PAGE_LIMIT;
             }
             double boundSeconds = pagesMin / scenario.rps();
-            StripeBackfill.Options options = new StripeBackfill.Options(URI.create(sim.baseUrl()), API_KEY,
-                    scenario.resources(), db, scenario.clientRps(), 64, planner, null, null,
-                    job.length() > 64 ? job.substring(0, 64) : job, true, Duration.ofSeconds(30), 8);
+            StripeBackfill.Options options = StripeBackfill.Options.builder().baseUrl(URI.create(sim.baseUrl()))
+                    .apiKey(API_KEY).resources(scenario.resources()).db(db).rps(scenario.clientRps()).planner(planner)
+                    .job(job.length() > 64 ? job.substring(0, 64) : job).restart(true).build();
             System.gc(); // the previous run's garbage should not count against this one's peak
             long started = System.nanoTime();
             BackfillResult result;

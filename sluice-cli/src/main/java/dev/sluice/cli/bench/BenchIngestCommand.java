@@ -132,7 +132,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
         if (large < 1) {
             throw new IllegalArgumentException("--large-items must be >= 1, was " + large);
         }
-        ServerConfig defaults = ServerConfig.defaults(List.of(IngestBench.OWNER));
+        ServerConfig defaults = ServerConfig.builder().apiKeys(List.of(IngestBench.OWNER)).build();
         int threshold = defaults.offloadThresholdBytes();
         int maxItem = defaults.maxItemBytes();
         if (smallBytes < IngestPayloads.MIN_BYTES || smallBytes > threshold) {

@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
                 "Runs in a database it creates and drops on the --db server (the user needs CREATEDB); needs pgbench,"
                         + " and Linux's /proc for CPU and memory figures."})
 public final class BenchReplayCommand implements Callable<Integer> {
-    @Option(names = "--db", required = true, paramLabel = "postgresql://…", description = "The PostgreSQL server.")
-    String db;
+    @Option(names = "--db", required = true, paramLabel = "postgresql://…", description = "The PostgreSQL server.",
+            converter = Converters.DatabaseUrlConverter.class)
+    DatabaseUrl db;
 
     @Option(names = "--quick", description = "500,000 events, 3 pairs of windows and a 10 s idle baseline: "
             + "within 15 minutes.")
@@ -85,7 +86,7 @@ public final class BenchReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DatabaseUrl url = Converters.databaseUrl(db);
+        DatabaseUrl url = db;
         if (url.kind() != DatabaseUrl.Kind.POSTGRESQL) {
             throw new IllegalArgumentException("--db must be a PostgreSQL server (pgbench is the foreground), was "
                     + url);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.cli.replay.CpuPriority;
 import dev.sluice.cli.replay.ReplayRun;
+import dev.sluice.limit.RetryWindow;
 import dev.sluice.replay.Event;
 import dev.sluice.replay.EventSource;
 import dev.sluice.replay.EventStream;
@@ -101,10 +102,10 @@ public final class BoundPart {
     /** The engine in fast mode over the history in memory; samples the backends while it runs. */
     private static void apply(DatabaseUrl db, List<Event> history, PgBackends backends) throws Exception {
         long until = history.get(history.size() - 1).timeUs() + 1;
-        ReplayConfig rc = ReplayConfig.of(ReplayBench.JOB, Subscription.from(history.get(0).timeUs()),
-                OptionalLong.of(until)).withRestart(true);
+        ReplayConfig rc = ReplayConfig.builder().job(ReplayBench.JOB).subscription(Subscription.from(
+                history.get(0).timeUs())).untilUs(OptionalLong.of(until)).restart(true).build();
         ReplayRun.Plan plan = new ReplayRun.Plan(db, GovernorConfig.builder().mode(Mode.FAST).build(), rc, null,
-                CpuPriority.NORMAL);
+                CpuPriority.NORMAL, RetryWindow.Config.ofDefaults().retryFor());
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 backends.sample();

@@ -115,7 +115,7 @@ public final class IngestBench {
     private final Plan plan;
     private final Consumer<IngestRun> progress;
     private final ServerConfig serverConfig =
-            ServerConfig.defaults(List.of(OWNER)).withPort("127.0.0.1", 0);
+            ServerConfig.builder().apiKeys(List.of(OWNER)).host("127.0.0.1").port(0).build();
 
     public IngestBench(Plan plan, Consumer<IngestRun> progress) {
         this.plan = plan;

@@ -1,6 +1,6 @@
 package dev.sluice.cli.bench;
 
-import dev.sluice.cli.UserError;
+import dev.sluice.cli.CommandFailure;
 import dev.sluice.store.DatabaseUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +31,7 @@ final class PgbenchLoad {
 
     PgbenchLoad(DatabaseUrl db, double rate, int clients, Path logDir) {
         if (db.kind() != DatabaseUrl.Kind.POSTGRESQL) {
-            throw new UserError("--db: the replay benchmark needs PostgreSQL (pgbench is its foreground), was " + db);
+            throw CommandFailure.usage("--db: the replay benchmark needs PostgreSQL (pgbench is its foreground), was " + db);
         }
         this.db = db;
         this.rate = rate;
@@ -165,18 +165,18 @@ final class PgbenchLoad {
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new UserError(what + " did not finish within " + timeoutSeconds + " s");
+                throw CommandFailure.runFailed(what + " did not finish within " + timeoutSeconds + " s", null);
             }
             if (p.exitValue() != 0) {
-                throw new UserError(what + " failed (exit " + p.exitValue() + ") against " + db + ": "
-                        + new String(out).strip());
+                throw CommandFailure.runFailed(what + " failed (exit " + p.exitValue() + ") against " + db + ": "
+                        + new String(out).strip(), null);
             }
         } catch (IOException e) {
-            throw new UserError("could not run pgbench (" + e.getMessage() + "); the replay benchmark needs "
-                    + "PostgreSQL's pgbench on the PATH (Debian: apt install postgresql-client)");
+            throw CommandFailure.cannotStart("could not run pgbench (" + e.getMessage() + "); the replay benchmark"
+                    + " needs PostgreSQL's pgbench on the PATH (Debian: apt install postgresql-client)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UserError(what + " was interrupted");
+            throw CommandFailure.runFailed(what + " was interrupted", e);
         }
     }
 

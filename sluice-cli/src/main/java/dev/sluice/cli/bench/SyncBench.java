@@ -75,14 +75,13 @@ final class SyncBench {
                 sim.webhook(webhooks, SECRET);
             }
             try (StripeSimulator simulator = StripeSimulator.start(sim.build())) {
-                StripeBackfill.Options options = new StripeBackfill.Options(URI.create(simulator.baseUrl()),
-                        "sk_test_sluice_bench", s.resources(), url, s.rps(), 64, "adaptive", null, null, "bench",
-                        true, Duration.ofSeconds(30), 8);
+                StripeBackfill.Options options = StripeBackfill.Options.builder()
+                        .baseUrl(URI.create(simulator.baseUrl())).apiKey("sk_test_sluice_bench").resources(s.resources())
+                        .db(url).rps(s.rps()).job("bench").restart(true).build();
                 SyncConfig config = SyncConfig.builder().pollInterval(s.pollInterval()).eventsLag(s.eventsLag())
                         .build();
                 StripeSync.run(options, config, DeletionMode.TOMBSTONE, false, Clock.system(), quietHooks(null));
-                options = new StripeBackfill.Options(options.baseUrl(), options.apiKey(), options.resources(), url,
-                        options.rps(), 64, "adaptive", null, null, "bench", false, Duration.ofSeconds(30), 8);
+                options = options.toBuilder().restart(false).build();
                 return mode.equals("poll") ? poll(s, simulator, options, config, db)
                         : webhook(s, simulator, db, webhooks);
             }
@@ -122,8 +121,8 @@ final class SyncBench {
     private static Result webhook(Scenario s, StripeSimulator sim, Database db, URI url) throws Exception {
         StripeWebhookEndpoint.Settings settings = new StripeWebhookEndpoint.Settings(List.of(SECRET),
                 Duration.ofSeconds(300), "sk_test_sluice_bench", URI.create(sim.baseUrl()), s.rps(), null);
-        try (IngestServer server = IngestServer.start(ServerConfig.defaults(List.of("sk_bench_unused_key"))
-                .withPort("127.0.0.1", url.getPort()), new JdbcBatchStore(db, Clock.system()),
+        try (IngestServer server = IngestServer.start(ServerConfig.builder().apiKeys(List.of("sk_bench_unused_key"))
+                .host("127.0.0.1").port(url.getPort()).build(), new JdbcBatchStore(db, Clock.system()),
                 ObjectStores.open("file:" + s.dir().resolve("objects")), Clock.system(),
                 List.of(StripeWebhookEndpoint.route(settings, db, Clock.system(), 1 << 20)))) {
             long requestsBefore = sim.stats().requests();

@@ -1,19 +1,20 @@
 package dev.sluice.cli.pull;
 
-import dev.sluice.cli.Converters;
+import dev.sluice.cli.CommandFailure;
 import dev.sluice.cli.GracefulStop;
+import dev.sluice.cli.options.DatabaseOption;
+import dev.sluice.cli.options.DatabaseRetryOption;
+import dev.sluice.cli.options.OutputOptions;
+import dev.sluice.cli.options.StripeOptions;
 import dev.sluice.pull.run.BackfillResult;
-import dev.sluice.source.stripe.StripeListSource;
+import dev.sluice.pull.run.StreamOutcome;
 import dev.sluice.time.Clock;
 import java.io.PrintStream;
-import java.net.URI;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code sluice backfill stripe}: every object of the chosen resources, created in {@code [since, until)}, into one
@@ -24,78 +25,23 @@ import picocli.CommandLine.Option;
                 "Re-running the same --job resumes where it stopped; after a finished run, it fetches what was "
                         + "created since (incremental)."})
 public final class BackfillStripeCommand implements Callable<Integer> {
-    @Option(names = "--api-key", description = "Secret key (sk_…). Default: $STRIPE_API_KEY. Never printed or logged.",
-            defaultValue = "${env:STRIPE_API_KEY}")
-    String apiKey;
+    @Mixin
+    StripeOptions stripe;
 
-    @Option(names = "--base-url", description = "API root. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_STRIPE_BASE_URL:-https://api.stripe.com}")
-    String baseUrl;
+    @Mixin
+    DatabaseOption db;
 
-    @Option(names = "--resources", split = ",", paramLabel = "a,b|all",
-            description = "Resources to backfill (customers, charges, invoices, payment_intents, subscriptions, products, prices, refunds), or 'all'. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_RESOURCES:-customers,charges,invoices}")
-    List<String> resources;
-
-    @Option(names = "--db", description = "sqlite:PATH, postgresql://user@host:port/db or jdbc:… Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_DB:-sqlite:./sluice.db}")
-    String db;
-
-    @Option(names = "--rps", description = "The API's rate limit in requests/s, shared by every request and retry. "
-            + "Default: ${DEFAULT-VALUE} (Stripe test mode; live mode allows 100).",
-            defaultValue = "${env:SLUICE_RPS:-25}")
-    double rps;
-
-    @Option(names = "--max-concurrency", description = "Cap on requests in flight; the engine sizes it from the "
-            + "rate and measured latency below the cap. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_MAX_CONCURRENCY:-64}")
-    int maxConcurrency;
-
-    @Option(names = "--planner", description = "adaptive (default), or a baseline for comparison: fixed, sequential.",
-            defaultValue = "${env:SLUICE_PLANNER:-adaptive}")
-    String planner;
-
-    @Option(names = "--since", converter = Converters.EpochSecondConverter.class, paramLabel = "T",
-            description = "Start (epoch s, 2024-01-31 or an ISO instant). Default: the account's creation, or the "
-                    + "end of the job's last finished run.")
-    Long since;
-
-    @Option(names = "--until", converter = Converters.EpochSecondConverter.class, paramLabel = "T",
-            description = "End, exclusive. Default: now + 1 s, frozen when the run starts.")
-    Long until;
-
-    @Option(names = "--job", description = "Name under which the checkpoint is kept. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_JOB:-stripe}")
-    String job;
-
-    @Option(names = "--restart", description = "Forget the job's checkpoint and start over (rows stay; upserts keep them right).")
-    boolean restart;
-
-    @Option(names = "--request-timeout", converter = Converters.DurationConverter.class,
-            description = "Deadline of one attempt, body included. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_REQUEST_TIMEOUT:-30s}")
-    Duration requestTimeout;
-
-    @Option(names = "--max-attempts", description = "Attempts per page before the stream fails. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_MAX_ATTEMPTS:-8}")
-    int maxAttempts;
-
-    @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
-    boolean json;
-
-    @Option(names = "--quiet", description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    DatabaseRetryOption dbRetry;
 
     @Override
     public Integer call() throws Exception {
-        StripeBackfill.Options options = new StripeBackfill.Options(parseBaseUrl(baseUrl), apiKey,
-                resolveResources(resources), Converters.databaseUrl(db), rps, maxConcurrency, planner, since, until, job, restart,
-                requestTimeout, maxAttempts);
-        return execute(options, json, quiet, System.out, System.err);
+        StripeBackfill.Options options = stripe.options().db(db.url()).dbRetryFor(dbRetry.retryFor()).build();
+        return execute(options, stripe.output(), System.out, System.err);
     }
 
     /** Runs a backfill with progress, Ctrl-C handling and a summary; returns the exit code. */
-    static int execute(StripeBackfill.Options options, boolean json, boolean quiet, PrintStream out, PrintStream err)
+    static int execute(StripeBackfill.Options options, OutputOptions output, PrintStream out, PrintStream err)
             throws InterruptedException {
         AtomicReference<ProgressDisplay> display = new AtomicReference<>();
         BackfillResult result;
@@ -103,7 +49,7 @@ public final class BackfillStripeCommand implements Callable<Integer> {
             try {
                 result = StripeBackfill.run(options, Clock.system(), b -> {
                     stop.stopWith(b::stop); // the requests in flight commit before the JVM exits
-                    display.set(ProgressDisplay.start(b, err, quiet || json));
+                    display.set(ProgressDisplay.start(b, err, !output.showProgress()));
                 });
             } finally {
                 ProgressDisplay d = display.get();
@@ -112,37 +58,35 @@ public final class BackfillStripeCommand implements Callable<Integer> {
                 }
             }
         }
-        if (json) {
+        if (output.json()) {
             out.println(BackfillSummary.json(result).toString());
         } else {
             BackfillSummary.text(result, out);
         }
-        return result.complete() ? 0 : 1;
+        out.flush();
+        if (result.complete() || result.stopped() && result.streams().stream().noneMatch(StreamOutcome::failed)) {
+            return 0;
+        }
+        throw failure(options, result.streams());
     }
 
-    public static URI parseBaseUrl(String text) {
-        try {
-            URI uri = URI.create(text);
-            if (uri.getHost() == null || !(text.startsWith("http://") || text.startsWith("https://"))) {
-                throw new IllegalArgumentException("no host");
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--base-url must be an http(s) URL like https://api.stripe.com, was '"
-                    + text + "'");
+    /**
+     * Why the run did not complete, for the error line: when every stream failed alike, the cause is the API's
+     * (a refused key, an API that cannot be reached) and is named with its flag; otherwise the summary above
+     * names each failed stream.
+     */
+    static CommandFailure failure(StripeBackfill.Options options, List<StreamOutcome> streams) {
+        List<StreamOutcome> failed = streams.stream().filter(StreamOutcome::failed).toList();
+        boolean all = !failed.isEmpty() && failed.size() == streams.size();
+        if (all && failed.stream().allMatch(s -> s.errorStatus() == 401)) {
+            return CommandFailure.cannotStart("--api-key: " + options.baseUrl() + " refused the key (401) for every"
+                    + " stream (see above)", null);
         }
-    }
-
-    public static List<String> resolveResources(List<String> names) {
-        if (names.size() == 1 && names.get(0).equals("all")) {
-            return StripeListSource.RESOURCES;
+        if (all && failed.stream().allMatch(s -> s.errorStatus() == 0 && s.objects() == 0)) {
+            return CommandFailure.cannotStart("--base-url: cannot reach " + options.baseUrl() + ": every stream"
+                    + " failed without an answer (see above)", null);
         }
-        for (String n : names) {
-            if (!n.matches("[a-z][a-z_]{0,62}")) {
-                throw new IllegalArgumentException("--resources: '" + n + "' is not a resource name (known: "
-                        + String.join(", ", StripeListSource.RESOURCES) + ", or all)");
-            }
-        }
-        return List.copyOf(Arrays.asList(names.toArray(String[]::new)));
+        return CommandFailure.runFailed(failed.size() + " of " + streams.size() + " streams failed (see above);"
+                + " the others' data and every checkpoint are committed, and the same command resumes", null);
     }
 }

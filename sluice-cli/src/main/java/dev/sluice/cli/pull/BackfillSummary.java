@@ -58,7 +58,9 @@ public final class BackfillSummary {
 
     public static void text(BackfillResult r, PrintStream out) {
         BackfillStats.Snapshot s = r.stats();
-        out.printf(Locale.ROOT, "%s %s in %.1f s (planner %s)%n", r.complete() ? "Finished" : "Stopped",
+        String end = r.complete() ? "Finished" : r.streams().stream().anyMatch(StreamOutcome::failed) ? "Failed"
+                : "Stopped";
+        out.printf(Locale.ROOT, "%s %s in %.1f s (planner %s)%n", end,
                 r.job(), r.seconds(), r.planner());
         out.printf(Locale.ROOT, "  objects   %,d (%,.0f/s)%n", s.objects(), r.seconds() <= 0 ? 0.0 : s.objects() / r.seconds());
         out.printf(Locale.ROOT, "  pages     %,d%n", s.pages());

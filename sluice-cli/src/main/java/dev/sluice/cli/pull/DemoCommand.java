@@ -2,7 +2,7 @@ package dev.sluice.cli.pull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.cli.Converters;
+import dev.sluice.cli.options.DatabaseOption;
 import dev.sluice.cli.sim.ChangeBurst;
 import dev.sluice.cli.sync.StripeSync;
 import dev.sluice.cli.sync.SyncStripeCommand;
@@ -24,6 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,7 +38,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Sync a simulated Stripe account into ./sluice-demo.db (SQLite): a backfill, a few seconds of "
-                + "changes, the catch-up from events, and a check that the tables match the source; under a minute.")
+                + "changes, the catch-up from events, and a check that the tables match the source; under a minute.",
+        defaultValueProvider = DemoCommand.DemoDefaults.class)
 public final class DemoCommand implements Callable<Integer> {
     /** The demo reads events this far behind now; the simulator lists an event within a second (Stripe: ~30 s). */
     private static final Duration EVENTS_LAG = Duration.ofSeconds(2);
@@ -66,12 +71,21 @@ public final class DemoCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.", defaultValue = "5")
     int changeSeconds;
 
-    @Option(names = "--db", description = "Where to write. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "sqlite:./sluice-demo.db")
-    String db;
+    @Mixin
+    DatabaseOption db;
 
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
     boolean json;
+
+    /** The demo writes its own file, not the default database of the other commands. */
+    static final class DemoDefaults implements IDefaultValueProvider {
+        @Override
+        public String defaultValue(ArgSpec arg) {
+            return arg.isOption() && ((OptionSpec) arg).longestName().equals("--db") ? DEMO_DB : null;
+        }
+    }
+
+    static final String DEMO_DB = "sqlite:./sluice-demo.db";
 
     @Override
     public Integer call() throws Exception {
@@ -80,7 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .resources(resources).rps(rps).latencyMs(latencyMs).latencyJitterMs(latencyMs / 4).build();
         PrintStream out = System.out;
         PrintStream err = System.err;
-        DatabaseUrl url = Converters.databaseUrl(db);
+        DatabaseUrl url = db.url();
         try (StripeSimulator sim = StripeSimulator.start(config)) {
             if (!json) {
                 out.printf(Locale.ROOT, "Simulated Stripe account at %s: %,d objects (%s) over %s, %s requests/s, ~%d ms"
@@ -135,14 +149,14 @@ public final class DemoCommand implements Callable<Integer> {
     /** The demo's job; the first run starts over ({@code --restart}), the catch-up goes on from its cursor. */
     private StripeBackfill.Options options(StripeSimulator sim, List<String> resources, DatabaseUrl url,
             boolean restart) {
-        return new StripeBackfill.Options(URI.create(sim.baseUrl()), "sk_test_sluice_demo", resources, url, rps, 64,
-                planner, null, null, "demo", restart, Duration.ofSeconds(30), 8);
+        return StripeBackfill.Options.builder().baseUrl(URI.create(sim.baseUrl())).apiKey("sk_test_sluice_demo")
+                .resources(resources).db(url).rps(rps).planner(planner).job("demo").restart(restart).build();
     }
 
     /** Each table's state digest (ids and canonical data of live rows) against the simulator's. */
     private static ObjectNode compare(StripeSimulator sim, DatabaseUrl url, List<String> resources) {
         ObjectNode o = new ObjectMapper().createObjectNode();
-        try (Database d = Database.open(url)) {
+        try (Database d = DatabaseOption.open(url, 1)) {
             for (String r : resources) {
                 Digest mine = StateDigest.of(TableDigest.liveData(d, StripeBackfill.NAMESPACE, r));
                 Digest source = sim.stateDigest(null, r, true);
@@ -154,7 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void tryThis(PrintStream out) {
-        String file = db.startsWith("sqlite:") ? Path.of(db.substring("sqlite:".length())).toString() : null;
+        String file = db.url().file().map(Path::toString).orElse(null);
         out.println();
         out.println("Try:");
         if (file != null) {
@@ -164,7 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("  sqlite3 " + file + " \"select job, cursor_second, datetime(cursor_second,'unixepoch')"
                     + " from sluice_sync_cursors\"");
         }
-        out.println("  ./sluice status --db " + db);
+        out.println("  ./sluice status --db " + db.url());
     }
 
     private static String fmt(double v) {

@@ -2,6 +2,10 @@ package dev.sluice.cli.pull;
 
 import dev.sluice.limit.Backoff;
 import dev.sluice.limit.RateLimiter;
+import dev.sluice.limit.RetryWindow;
+import dev.sluice.cli.CommandFailure;
+import dev.sluice.cli.options.DatabaseOption;
+import dev.sluice.cli.options.DatabaseRetryOption;
 import dev.sluice.pull.SourceException;
 import dev.sluice.pull.plan.SegmentPlanner;
 import dev.sluice.pull.run.Backfill;
@@ -30,17 +34,28 @@ public final class StripeBackfill {
     /** Tables of Stripe resources live in this schema (PostgreSQL) or under this prefix (SQLite). */
     public static final String NAMESPACE = "stripe";
 
-    /** Everything a run needs, validated; built from flags and {@code SLUICE_*} variables by the commands. */
+    /**
+     * Everything a run needs, validated with messages that name the flag. Immutable; build with {@link #builder()}
+     * (a base URL, an API key and a database are required) or {@link #toBuilder()}.
+     *
+     * @param until      exclusive; {@code null}: now + 1 s, frozen when the run starts
+     * @param since      {@code null}: the account's creation, or the end of the job's last finished run
+     * @param dbRetryFor how long a database outage is ridden out ({@code --db-retry-for})
+     */
     public record Options(URI baseUrl, String apiKey, List<String> resources, DatabaseUrl db, double rps,
             int maxConcurrency, String planner, Long since, Long until, String job, boolean restart,
-            Duration requestTimeout, int maxAttempts) {
+            Duration requestTimeout, int maxAttempts, Duration dbRetryFor) {
         public Options {
-            Objects.requireNonNull(baseUrl, "baseUrl");
+            if (baseUrl == null || baseUrl.getHost() == null
+                    || !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
+                throw new IllegalArgumentException("--base-url must be an http(s) URL like https://api.stripe.com,"
+                        + " was '" + baseUrl + "'");
+            }
             Objects.requireNonNull(db, "db");
             if (apiKey == null || apiKey.isBlank()) {
                 throw new IllegalArgumentException("--api-key (or STRIPE_API_KEY) is required");
             }
-            if (resources.isEmpty()) {
+            if (resources == null || resources.isEmpty()) {
                 throw new IllegalArgumentException("--resources names no resource");
             }
             if (!(rps > 0) || Double.isInfinite(rps)) {
@@ -49,11 +64,123 @@ public final class StripeBackfill {
             if (job == null || !job.matches("[A-Za-z0-9_.-]{1,64}")) {
                 throw new IllegalArgumentException("--job must be 1-64 letters, digits, '.', '_' or '-', was '" + job + "'");
             }
-            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
                 throw new IllegalArgumentException("--request-timeout must be positive, was " + requestTimeout);
             }
+            if (since != null && until != null && since >= until) {
+                throw new IllegalArgumentException("--since must be before --until, were " + since + " and " + until);
+            }
             SegmentPlanner.named(planner);
+            new RetryWindow.Config(dbRetryFor, Duration.ofMillis(100), Duration.ofSeconds(5)); // checks the flag
+            BackfillConfig.builder().maxConcurrency(maxConcurrency).backoff(Backoff.builder().maxAttempts(maxAttempts)
+                    .build()).build(); // checks --max-concurrency and --max-attempts
             resources = List.copyOf(resources);
+        }
+
+        /** Stripe's defaults: https://api.stripe.com, 25 requests/s, three resources, job {@code stripe}. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public Builder toBuilder() {
+            return new Builder().baseUrl(baseUrl).apiKey(apiKey).resources(resources).db(db).rps(rps)
+                    .maxConcurrency(maxConcurrency).planner(planner).since(since).until(until).job(job).restart(restart)
+                    .requestTimeout(requestTimeout).maxAttempts(maxAttempts).dbRetryFor(dbRetryFor);
+        }
+
+        public static final class Builder {
+            private URI baseUrl = URI.create("https://api.stripe.com");
+            private String apiKey;
+            private List<String> resources = List.of("customers", "charges", "invoices");
+            private DatabaseUrl db;
+            private double rps = 25;
+            private int maxConcurrency = 64;
+            private String planner = "adaptive";
+            private Long since;
+            private Long until;
+            private String job = "stripe";
+            private boolean restart;
+            private Duration requestTimeout = Duration.ofSeconds(30);
+            private int maxAttempts = 8;
+            private Duration dbRetryFor = RetryWindow.Config.ofDefaults().retryFor();
+
+            private Builder() {
+            }
+
+            public Builder baseUrl(URI u) {
+                this.baseUrl = u;
+                return this;
+            }
+
+            public Builder apiKey(String k) {
+                this.apiKey = k;
+                return this;
+            }
+
+            public Builder resources(List<String> r) {
+                this.resources = r;
+                return this;
+            }
+
+            public Builder db(DatabaseUrl d) {
+                this.db = d;
+                return this;
+            }
+
+            public Builder rps(double r) {
+                this.rps = r;
+                return this;
+            }
+
+            public Builder maxConcurrency(int n) {
+                this.maxConcurrency = n;
+                return this;
+            }
+
+            public Builder planner(String p) {
+                this.planner = p;
+                return this;
+            }
+
+            public Builder since(Long s) {
+                this.since = s;
+                return this;
+            }
+
+            public Builder until(Long u) {
+                this.until = u;
+                return this;
+            }
+
+            public Builder job(String j) {
+                this.job = j;
+                return this;
+            }
+
+            public Builder restart(boolean r) {
+                this.restart = r;
+                return this;
+            }
+
+            public Builder requestTimeout(Duration d) {
+                this.requestTimeout = d;
+                return this;
+            }
+
+            public Builder maxAttempts(int n) {
+                this.maxAttempts = n;
+                return this;
+            }
+
+            public Builder dbRetryFor(Duration d) {
+                this.dbRetryFor = d;
+                return this;
+            }
+
+            public Options build() {
+                return new Options(baseUrl, apiKey, resources, db, rps, maxConcurrency, planner, since, until, job,
+                        restart, requestTimeout, maxAttempts, dbRetryFor);
+            }
         }
     }
 
@@ -68,13 +195,13 @@ public final class StripeBackfill {
         StripeApi api = new StripeApi(o.baseUrl(), o.apiKey(), o.requestTimeout(), clock);
         StripeListSource source = api.lists();
         RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(o.rps()), clock);
-        BackfillConfig config = BackfillConfig.defaults().withMaxConcurrency(o.maxConcurrency())
-                .withBackoff(new Backoff(o.maxAttempts(), Backoff.defaults().base(), Backoff.defaults().max()));
-        try (Database db = Database.open(o.db()); JdbcRecordSink sink = new JdbcRecordSink(db, clock)) {
+        BackfillConfig config = BackfillConfig.builder().maxConcurrency(o.maxConcurrency())
+                .backoff(Backoff.builder().maxAttempts(o.maxAttempts()).build()).build();
+        try (Database db = DatabaseOption.open(o.db(), 4); JdbcRecordSink sink = new JdbcRecordSink(db, clock)) {
             if (o.restart()) {
                 sink.resetJob(o.job());
             }
-            AccountStart account = new AccountStart(source, limiter);
+            AccountStart account = new AccountStart(source, limiter, o.baseUrl());
             long now = clock.epochSecond();
             List<Backfill.StreamStart> starts = new ArrayList<>();
             for (String resource : o.resources()) {
@@ -82,21 +209,26 @@ public final class StripeBackfill {
                         sink.checkpoint(o.job(), resource), false, o.since(), o.until(), account::created, now)));
             }
             Backfill backfill = new Backfill(config, source, api.nestedLists(), sink, SegmentPlanner.named(o.planner()),
-                    limiter, clock);
+                    limiter, DatabaseRetryOption.window(o.dbRetryFor(), o.db(), clock), clock);
             started.accept(backfill);
             return backfill.run(o.job(), NAMESPACE, starts);
         }
     }
 
-    /** The account's creation time, asked for once and only when a stream needs it; the request takes a token. */
+    /**
+     * The account's creation time, asked for once and only when a stream needs it; the request takes a token. It is
+     * the run's first request, so a refused key or an API that cannot be reached fails the command here, at once.
+     */
     private static final class AccountStart {
         private final StripeListSource source;
         private final RateLimiter limiter;
+        private final URI baseUrl;
         private Long created;
 
-        AccountStart(StripeListSource source, RateLimiter limiter) {
+        AccountStart(StripeListSource source, RateLimiter limiter, URI baseUrl) {
             this.source = source;
             this.limiter = limiter;
+            this.baseUrl = baseUrl;
         }
 
         long created() {
@@ -105,8 +237,12 @@ public final class StripeBackfill {
                     limiter.acquire();
                     created = source.accountCreated();
                 } catch (SourceException e) {
-                    throw new IllegalStateException("cannot read the account's creation time (pass --since): "
-                            + e.getMessage(), e);
+                    throw CommandFailure.cannotStart(switch (e.status()) {
+                        case 401 -> "--api-key: " + baseUrl + " refused the key (401): " + e.getMessage();
+                        case 0 -> "--base-url: cannot reach " + baseUrl + ": " + e.getMessage();
+                        default -> "cannot read the account's creation time (pass --since to start elsewhere): "
+                                + e.getMessage();
+                    }, e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);

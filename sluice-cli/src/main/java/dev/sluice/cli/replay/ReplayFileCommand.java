@@ -1,5 +1,6 @@
 package dev.sluice.cli.replay;
 
+import dev.sluice.cli.CommandFailure;
 import dev.sluice.source.file.NdjsonEventFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ public final class ReplayFileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("EVENTS.ndjson: cannot read " + file);
+            throw CommandFailure.cannotStart("EVENTS.ndjson: cannot read " + file + (Files.exists(file) ? ""
+                    : " (no such file)"), null);
         }
         options.wholeRecording = options.since == null && options.cursor == null;
         options.follow = false;

@@ -1,13 +1,18 @@
 package dev.sluice.cli.replay;
 
 import dev.sluice.cli.Converters;
+import dev.sluice.cli.options.DatabaseOption;
+import dev.sluice.cli.options.DatabaseRetryOption;
+import dev.sluice.cli.options.OutputOptions;
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The flags every {@code sluice replay} source shares. Defaults come from {@code SLUICE_*} variables, and the old
- * firehose-backfill tool's {@code BACKFILL_*} variables are honoured as caps (see {@link ReplayRun}).
+ * firehose-backfill tool's {@code BACKFILL_*} variables are honoured as defaults and caps (see
+ * {@link LegacyEnvironment}).
  */
 public final class ReplayOptions {
     @Option(names = "--since", converter = Converters.DurationConverter.class, paramLabel = "D",
@@ -26,13 +31,16 @@ public final class ReplayOptions {
     @Option(names = "--dids", split = ",", paramLabel = "did,…", description = "Only these repositories. Default: all.")
     List<String> dids = List.of();
 
-    @Option(names = "--db", description = "sqlite:PATH, postgresql://user@host:port/db or jdbc:… Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_DB:-sqlite:./sluice.db}")
-    String db;
+    @Mixin
+    DatabaseOption db;
+
+    @Mixin
+    DatabaseRetryOption dbRetry;
 
     @Option(names = "--mode", paramLabel = "background|balanced|fast",
-            description = "background (default): keep the database's foreground latency within 1.2× its idle "
-                    + "baseline; balanced: within 2×; fast: as fast as the database takes it.",
+            description = "background (default): hold the database's foreground canary within 1.2× its idle "
+                    + "baseline (an aim, measured per 1 s window); balanced: within 2×; fast: as fast as the database "
+                    + "takes it.",
             defaultValue = "${env:SLUICE_REPLAY_MODE:-background}")
     String mode;
 
@@ -86,11 +94,8 @@ public final class ReplayOptions {
             + " revisions keep them right).")
     boolean restart;
 
-    @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
-    boolean json;
-
-    @Option(names = "--quiet", description = "No progress display.")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     /** Set by sources read from their beginning when no start is given (a recording): no cursor, so no gap. */
     boolean wholeRecording;

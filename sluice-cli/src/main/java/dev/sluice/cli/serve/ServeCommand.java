@@ -1,16 +1,23 @@
 package dev.sluice.cli.serve;
 
+import dev.sluice.cli.CommandFailure;
 import dev.sluice.cli.Converters;
-import dev.sluice.cli.pull.BackfillStripeCommand;
-import dev.sluice.sync.DeletionMode;
+import dev.sluice.cli.options.DatabaseOption;
+import dev.sluice.cli.options.StripeOptions;
 import dev.sluice.objects.ObjectStore;
 import dev.sluice.objects.ObjectStores;
 import dev.sluice.server.IngestServer;
 import dev.sluice.server.ServerConfig;
+import dev.sluice.server.webhooks.WebhookRoute;
 import dev.sluice.store.Database;
-import dev.sluice.store.DatabaseUrl;
 import dev.sluice.store.JdbcBatchStore;
+import dev.sluice.sync.DeletionMode;
 import dev.sluice.time.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sluice serve}: the HTTP service for push ingest, until Ctrl-C. */
@@ -34,9 +42,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:SLUICE_PORT:-8080}", description = "Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--db", defaultValue = "${env:SLUICE_DB:-sqlite:./sluice.db}",
-            description = "sqlite:PATH or postgresql://… Default: ${DEFAULT-VALUE}.")
-    String db;
+    @Mixin
+    DatabaseOption db;
 
     @Option(names = "--objects", defaultValue = "${env:SLUICE_OBJECTS:-file:./sluice-objects}",
             description = "file:DIR or s3://bucket[/prefix]?endpoint=…&region=…&path-style=true. Default: ${DEFAULT-VALUE}.")
@@ -88,10 +95,10 @@ public final class ServeCommand implements Callable<Integer> {
                     + "complete invoices' lines. Default: $STRIPE_API_KEY; without one, the later event type wins.")
     String stripeApiKey;
 
-    @Option(names = "--stripe-base-url", paramLabel = "URL",
+    @Option(names = "--stripe-base-url", paramLabel = "URL", converter = StripeOptions.BaseUrlConverter.class,
             defaultValue = "${env:SLUICE_STRIPE_BASE_URL:-https://api.stripe.com}",
             description = "Stripe's API root for those re-reads. Default: ${DEFAULT-VALUE}.")
-    String stripeBaseUrl;
+    URI stripeBaseUrl;
 
     @Option(names = "--deletes", paramLabel = "tombstone|remove", defaultValue = "${env:SLUICE_DELETES}",
             description = "How webhooks keep deleted objects (as sync stripe's --deletes). Default: what the "
@@ -107,30 +114,26 @@ public final class ServeCommand implements Callable<Integer> {
             new SecureRandom().nextBytes(b);
             keys.add("sk_sluice_" + HexFormat.of().formatHex(b));
         }
-        ServerConfig config = ServerConfig.defaults(keys).withPort(host, port)
-                .withLimits(ingestConcurrency, maxItemBytes, offloadThreshold, maxBatchItems, batchTtl);
+        ServerConfig config;
         try {
-            config = config.withUploadSecret(uploadSecret == null || uploadSecret.isEmpty() ? null : uploadSecret);
+            config = ServerConfig.builder().host(host).port(port).apiKeys(keys).ingestConcurrency(ingestConcurrency)
+                    .maxItemBytes(maxItemBytes).offloadThresholdBytes(offloadThreshold).maxBatchItems(maxBatchItems)
+                    .batchTtl(batchTtl).uploadSecret(uploadSecret).build();
         } catch (IllegalArgumentException e) {
-            boolean secretFromEnv = uploadSecret.equals(System.getenv("SLUICE_UPLOAD_SECRET"));
+            boolean secretFromEnv = uploadSecret != null && uploadSecret.equals(System.getenv("SLUICE_UPLOAD_SECRET"))
+                    && e.getMessage().startsWith("--upload-secret");
             throw secretFromEnv ? new IllegalArgumentException("$SLUICE_UPLOAD_SECRET: " + e.getMessage(), e) : e;
         }
-        DatabaseUrl url = Converters.databaseUrl(db);
-        ObjectStore store;
-        try {
-            store = ObjectStores.open(objects);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--objects: " + e.getMessage());
-        }
+        ObjectStore store = openObjects(objects);
         StripeWebhookEndpoint.Settings webhooks = webhookSettings();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (Database database = Database.open(url); ObjectStore o = store;
-             IngestServer server = IngestServer.start(config, new JdbcBatchStore(database, Clock.system()), o,
-                     Clock.system(), webhooks == null ? List.of() : List.of(StripeWebhookEndpoint.route(webhooks,
-                             database, Clock.system(), config.maxDrainBytes())))) {
+        try (Database database = db.open(4, STORE_PATIENCE); ObjectStore o = store;
+             IngestServer server = listen(config, new JdbcBatchStore(database, Clock.system()), o,
+                     webhooks == null ? List.of() : List.of(StripeWebhookEndpoint.route(webhooks, database,
+                             Clock.system(), config.maxDrainBytes())))) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             System.out.printf("Sluice ingest listening on http://%s:%d (db %s, objects %s)%n", host, server.port(),
-                    url, o.describe());
+                    db.url(), o.describe());
             if (generated) {
                 System.out.println("No --api-key given; clients can use this generated key: " + keys.get(0));
             }
@@ -163,8 +166,46 @@ public final class ServeCommand implements Callable<Integer> {
             return null;
         }
         String key = stripeApiKey == null || stripeApiKey.isBlank() ? null : stripeApiKey;
-        return new StripeWebhookEndpoint.Settings(secrets, webhookTolerance, key,
-                BackfillStripeCommand.parseBaseUrl(stripeBaseUrl), 25,
+        return new StripeWebhookEndpoint.Settings(secrets, webhookTolerance, key, stripeBaseUrl, 25,
                 deletes == null || deletes.isBlank() ? null : DeletionMode.parse(deletes));
+    }
+
+    /**
+     * How long a request waits for a database connection before it is answered 503 {@code DATABASE_UNAVAILABLE}:
+     * while the database restarts the pool has none to give, and a client should hear so soon and send again.
+     */
+    static final Duration STORE_PATIENCE = Duration.ofSeconds(2);
+
+    /** {@code --objects}: a malformed URL is a usage error; a directory that cannot be made cannot start. */
+    private static ObjectStore openObjects(String url) {
+        try {
+            return ObjectStores.open(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--objects: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw CommandFailure.cannotStart("--objects: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts the server; a port in use (or not ours to bind) is named with its flag. The port is tried first with a
+     * socket of our own, because Helidon only logs a failed bind.
+     */
+    private static IngestServer listen(ServerConfig config, JdbcBatchStore store, ObjectStore objects,
+            List<WebhookRoute> webhooks) {
+        if (config.port() != 0) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress(config.host(), config.port()));
+            } catch (IOException e) {
+                throw CommandFailure.cannotStart("--port: cannot listen on " + config.host() + ":" + config.port()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            return IngestServer.start(config, store, objects, Clock.system(), webhooks);
+        } catch (IllegalStateException e) {
+            throw CommandFailure.cannotStart("--port: " + e.getMessage() + " (see the log above)", e);
+        }
     }
 }

@@ -58,7 +58,7 @@ public final class StripeWebhookEndpoint {
         if (s.apiKey() != null) {
             StripeApi api = new StripeApi(s.baseUrl(), s.apiKey(), Duration.ofSeconds(30), clock);
             RetryingRequests requests = new RetryingRequests(new RateLimiter(RateLimiter.Config.ofRate(s.rps()),
-                    clock), Backoff.defaults(), clock, 1, RetryingRequests.NO_TALLY);
+                    clock), Backoff.ofDefaults(), clock, 1, RetryingRequests.NO_TALLY);
             reader = api.reader();
             nested = api.nestedLists();
             nestedRequests = requests.tallying(stats.nested());

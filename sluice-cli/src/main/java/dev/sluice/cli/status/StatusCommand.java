@@ -3,7 +3,8 @@ package dev.sluice.cli.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.cli.Converters;
+import dev.sluice.cli.CommandFailure;
+import dev.sluice.cli.options.DatabaseOption;
 import dev.sluice.pull.Remainder;
 import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
@@ -13,26 +14,28 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sluice status}: every job's streams, what of their range is left, and how many rows each table holds. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show jobs, streams, remaining ranges and row counts.")
 public final class StatusCommand implements Callable<Integer> {
-    @Option(names = "--db", description = "Default: ${DEFAULT-VALUE}.", defaultValue = "${env:SLUICE_DB:-sqlite:./sluice.db}")
-    String db;
+    @Mixin
+    DatabaseOption db;
 
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
     @Override
     public Integer call() {
-        DatabaseUrl url = Converters.databaseUrl(db);
+        DatabaseUrl url = db.url();
         if (url.file().isPresent() && !url.file().get().toFile().exists()) {
-            throw new IllegalArgumentException("--db: no database at " + url.file().get() + " (nothing has run there yet)");
+            throw CommandFailure.cannotStart("--db: no database at " + url.file().get() + " (nothing has run there"
+                    + " yet)", null);
         }
         StatusReport report;
-        try (Database database = Database.open(url)) {
+        try (Database database = db.open(1)) {
             report = StatusReport.read(database);
         }
         if (json) {

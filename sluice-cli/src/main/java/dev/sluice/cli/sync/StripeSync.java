@@ -1,7 +1,10 @@
 package dev.sluice.cli.sync;
 
 import dev.sluice.cli.pull.StripeBackfill;
+import dev.sluice.cli.options.DatabaseOption;
+import dev.sluice.cli.options.DatabaseRetryOption;
 import dev.sluice.limit.Backoff;
+import dev.sluice.limit.RetryWindow;
 import dev.sluice.limit.RateLimiter;
 import dev.sluice.pull.Checkpoint;
 import dev.sluice.pull.FetchFailure;
@@ -75,11 +78,12 @@ public final class StripeSync {
         }
         StripeApi api = new StripeApi(o.baseUrl(), o.apiKey(), o.requestTimeout(), clock);
         RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(o.rps()), clock);
-        Backoff backoff = new Backoff(o.maxAttempts(), Backoff.defaults().base(), Backoff.defaults().max());
+        Backoff backoff = Backoff.builder().maxAttempts(o.maxAttempts()).build();
+        RetryWindow storeRetry = DatabaseRetryOption.window(o.dbRetryFor(), o.db(), clock);
         SyncStats stats = new SyncStats();
         RetryingRequests requests = new RetryingRequests(limiter, backoff, clock, 1, RetryingRequests.NO_TALLY);
         List<BackfillResult> backfills = new ArrayList<>();
-        try (Database db = Database.open(o.db()); JdbcRecordSink lists = new JdbcRecordSink(db, clock);
+        try (Database db = DatabaseOption.open(o.db(), 4); JdbcRecordSink lists = new JdbcRecordSink(db, clock);
              JdbcChangeSink changes = new JdbcChangeSink(db, clock)) {
             if (o.restart()) {
                 changes.forget(o.job(), OWN_ACCOUNT);
@@ -90,10 +94,11 @@ public final class StripeSync {
             Sync sync = new Sync(config, api.events(o.resources()), changes, applier,
                     requests.tallying(stats.events()), clock, stats, hooks::notice);
             hooks.syncStarted(sync);
-            BackfillConfig backfillConfig = BackfillConfig.defaults().withMaxConcurrency(o.maxConcurrency())
-                    .withBackoff(backoff);
+            BackfillConfig backfillConfig = BackfillConfig.builder().maxConcurrency(o.maxConcurrency())
+                    .backoff(backoff).build();
             Sync.BackfillStep step = streams -> {
-                BackfillResult r = backfill(o, streams, api, limiter, requests, backfillConfig, lists, clock, hooks);
+                BackfillResult r = backfill(o, streams, api, limiter, requests, backfillConfig, lists, storeRetry,
+                        clock, hooks);
                 backfills.add(r);
                 hooks.backfillEnded(r);
                 return listing(r);
@@ -106,8 +111,8 @@ public final class StripeSync {
 
     /** One backfill of {@code streams}: fresh after the sync began it, or resumed from its checkpoints. */
     private static BackfillResult backfill(StripeBackfill.Options o, List<String> streams, StripeApi api,
-            RateLimiter limiter, RetryingRequests requests, BackfillConfig config, JdbcRecordSink sink, Clock clock,
-            Hooks hooks) throws InterruptedException {
+            RateLimiter limiter, RetryingRequests requests, BackfillConfig config, JdbcRecordSink sink,
+            RetryWindow storeRetry, Clock clock, Hooks hooks) throws InterruptedException {
         long now = clock.epochSecond();
         AccountCreated account = new AccountCreated(api, requests);
         List<Backfill.StreamStart> starts = new ArrayList<>();
@@ -118,7 +123,7 @@ public final class StripeSync {
                     : RunRange.start(stream, saved, false, o.since(), null, account::created, now)));
         }
         Backfill backfill = new Backfill(config, api.lists(), api.nestedLists(), sink,
-                SegmentPlanner.named(o.planner()), limiter, clock);
+                SegmentPlanner.named(o.planner()), limiter, storeRetry, clock);
         hooks.backfillStarted(backfill);
         return backfill.run(o.job(), StripeBackfill.NAMESPACE, starts);
     }

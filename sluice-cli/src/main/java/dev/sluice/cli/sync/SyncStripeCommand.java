@@ -2,7 +2,9 @@ package dev.sluice.cli.sync;
 
 import dev.sluice.cli.Converters;
 import dev.sluice.cli.GracefulStop;
-import dev.sluice.cli.pull.BackfillStripeCommand;
+import dev.sluice.cli.options.DatabaseOption;
+import dev.sluice.cli.options.DatabaseRetryOption;
+import dev.sluice.cli.options.StripeOptions;
 import dev.sluice.cli.pull.ProgressDisplay;
 import dev.sluice.cli.pull.StripeBackfill;
 import dev.sluice.pull.FetchFailure;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,54 +33,14 @@ import picocli.CommandLine.Option;
                 + "(updates, deletions, cancellations) from where the last run stopped.",
                 "With --follow it keeps polling every --poll-interval until Ctrl-C."})
 public final class SyncStripeCommand implements Callable<Integer> {
-    @Option(names = "--api-key", description = "Secret key (sk_…). Default: $STRIPE_API_KEY. Never printed or logged.",
-            defaultValue = "${env:STRIPE_API_KEY}")
-    String apiKey;
+    @Mixin
+    StripeOptions stripe;
 
-    @Option(names = "--base-url", description = "API root. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_STRIPE_BASE_URL:-https://api.stripe.com}")
-    String baseUrl;
+    @Mixin
+    DatabaseOption db;
 
-    @Option(names = "--resources", split = ",", paramLabel = "a,b|all",
-            description = "Resources to sync (customers, charges, invoices, payment_intents, subscriptions, products, prices, refunds), or 'all'. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_RESOURCES:-customers,charges,invoices}")
-    List<String> resources;
-
-    @Option(names = "--db", description = "sqlite:PATH, postgresql://user@host:port/db or jdbc:… Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_DB:-sqlite:./sluice.db}")
-    String db;
-
-    @Option(names = "--rps", description = "The API's rate limit in requests/s, shared by every request and retry. "
-            + "Default: ${DEFAULT-VALUE}.", defaultValue = "${env:SLUICE_RPS:-25}")
-    double rps;
-
-    @Option(names = "--max-concurrency", description = "Cap on requests in flight during a backfill. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_MAX_CONCURRENCY:-64}")
-    int maxConcurrency;
-
-    @Option(names = "--planner", description = "adaptive (default), fixed or sequential, for a backfill.",
-            defaultValue = "${env:SLUICE_PLANNER:-adaptive}")
-    String planner;
-
-    @Option(names = "--since", converter = Converters.EpochSecondConverter.class, paramLabel = "T",
-            description = "Where a backfill starts (epoch s, 2024-01-31 or an ISO instant). Default: the account's creation.")
-    Long since;
-
-    @Option(names = "--job", description = "Name under which the cursor and checkpoints are kept. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_JOB:-stripe}")
-    String job;
-
-    @Option(names = "--restart", description = "Forget the job's cursor and checkpoints: back fill again, then follow.")
-    boolean restart;
-
-    @Option(names = "--request-timeout", converter = Converters.DurationConverter.class,
-            description = "Deadline of one attempt, body included. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_REQUEST_TIMEOUT:-30s}")
-    Duration requestTimeout;
-
-    @Option(names = "--max-attempts", description = "Attempts per request before it fails. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${env:SLUICE_MAX_ATTEMPTS:-8}")
-    int maxAttempts;
+    @Mixin
+    DatabaseRetryOption dbRetry;
 
     @Option(names = "--follow", description = "After catching up, keep polling every --poll-interval until Ctrl-C.")
     boolean follow;
@@ -109,21 +72,14 @@ public final class SyncStripeCommand implements Callable<Integer> {
             defaultValue = "${env:SLUICE_DELETES}")
     String deletes;
 
-    @Option(names = "--json", description = "Print the summary as one JSON object on stdout.")
-    boolean json;
-
-    @Option(names = "--quiet", description = "No progress display.")
-    boolean quiet;
-
     @Override
     public Integer call() throws Exception {
-        StripeBackfill.Options options = new StripeBackfill.Options(BackfillStripeCommand.parseBaseUrl(baseUrl),
-                apiKey, BackfillStripeCommand.resolveResources(resources), Converters.databaseUrl(db), rps,
-                maxConcurrency, planner, since, null, job, restart, requestTimeout, maxAttempts);
+        StripeBackfill.Options options = stripe.options().db(db.url()).dbRetryFor(dbRetry.retryFor()).build();
         SyncConfig config = SyncConfig.builder().eventsLag(eventsLag).pollInterval(pollInterval)
                 .retention(eventsRetention).onExpired(SyncConfig.OnExpired.parse(onExpired)).build();
         DeletionMode mode = deletes == null || deletes.isBlank() ? null : DeletionMode.parse(deletes);
-        return execute(options, config, mode, follow, json, quiet, System.out, System.err);
+        return execute(options, config, mode, follow, stripe.output().json(), !stripe.output().showProgress(),
+                System.out, System.err);
     }
 
     /** Runs a sync with progress, Ctrl-C handling and a summary; returns the exit code. */

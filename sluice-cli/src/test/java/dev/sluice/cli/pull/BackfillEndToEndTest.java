@@ -143,8 +143,7 @@ class BackfillEndToEndTest {
         try (StripeSimulator sim = StripeSimulator.start(config)) {
             DatabaseUrl db = TestDatabases.sqlite(dir);
             var o = SimBackfill.options(sim, db, RESOURCES, rps, "adaptive", null, null);
-            o = new StripeBackfill.Options(o.baseUrl(), o.apiKey(), o.resources(), o.db(), o.rps(), o.maxConcurrency(),
-                    o.planner(), o.since(), o.until(), o.job(), o.restart(), java.time.Duration.ofMillis(400), 20);
+            o = o.toBuilder().requestTimeout(java.time.Duration.ofMillis(400)).maxAttempts(20).build();
             BackfillResult result = SimBackfill.run(o);
             assertThat(result.complete()).isTrue();
             assertSinkEqualsSource(sim, db, null, null);

@@ -19,8 +19,9 @@ public final class SimBackfill {
 
     public static StripeBackfill.Options options(StripeSimulator sim, DatabaseUrl db, List<String> resources,
             double rps, String planner, Long since, Long until) {
-        return new StripeBackfill.Options(URI.create(sim.baseUrl()), "sk_test_sluice", resources, db, rps, 16, planner,
-                since, until, "test", false, Duration.ofSeconds(2), 12);
+        return StripeBackfill.Options.builder().baseUrl(URI.create(sim.baseUrl())).apiKey("sk_test_sluice")
+                .resources(resources).db(db).rps(rps).maxConcurrency(16).planner(planner).since(since).until(until)
+                .job("test").requestTimeout(Duration.ofSeconds(2)).maxAttempts(12).build();
     }
 
     public static BackfillResult run(StripeBackfill.Options o) throws InterruptedException {

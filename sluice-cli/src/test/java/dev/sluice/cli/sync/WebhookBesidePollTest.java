@@ -68,7 +68,7 @@ class WebhookBesidePollTest {
             List<JsonNode> events = events(http, sim);
             int delivered = 0;
             try (Database db = Database.open(url); IngestServer server = IngestServer.start(
-                    ServerConfig.defaults(List.of("sk_unused_beside")).withPort("127.0.0.1", 0),
+                    ServerConfig.builder().apiKeys(List.of("sk_unused_beside")).host("127.0.0.1").port(0).build(),
                     new JdbcBatchStore(db, Clock.system()), new FileObjectStore(dir.resolve("objects")),
                     Clock.system(), List.of(StripeWebhookEndpoint.route(new StripeWebhookEndpoint.Settings(
                             List.of(SECRET), Duration.ofSeconds(300), "sk_test_x", URI.create(sim.baseUrl()), 1000,

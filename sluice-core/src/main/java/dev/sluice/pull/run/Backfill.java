@@ -252,7 +252,7 @@ public final class Backfill {
                     continue;
                 }
                 if (c.failure() != null) {
-                    st.fail(c.failure().getMessage(), c.failure().status());
+                    st.fail(c.failure().getMessage(), c.failure().last().status());
                     LOG.warn("{}", c.failure().getMessage());
                     continue;
                 }

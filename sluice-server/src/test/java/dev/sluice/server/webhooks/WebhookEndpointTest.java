@@ -71,7 +71,7 @@ class WebhookEndpointTest {
             WebhookRoute route = new WebhookRoute("/v1/stripe/webhooks",
                     new StripeWebhooks(List.of(SECRET, OLD_SECRET), Duration.ofSeconds(300)), applier,
                     new WebhookRoute.Target("stripe", DeletionMode.TOMBSTONE), clock, 1 << 20, 1 << 20);
-            server = IngestServer.start(ServerConfig.defaults(List.of("sk_unused")).withPort("127.0.0.1", 0),
+            server = IngestServer.start(ServerConfig.builder().apiKeys(List.of("sk_unused")).host("127.0.0.1").port(0).build(),
                     new JdbcBatchStore(db, clock), new FileObjectStore(dir.resolve("objects")), clock, List.of(route));
         }
 

@@ -32,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * that second request takes no limiter token. The per-attempt deadline ends an attempt on a hung connection first,
  * so keep {@code --request-timeout} below the time a server takes to give up on a request.
  *
- * <p>NOTE: the API key is sent only in the {@code Authorization} header; it never appears in a message or log.
+ * <p>NOTE: the API key is sent only in the {@code Authorization} header; it never appears in a message or log, even
+ * when an error answer quotes it.
  */
 final class StripeHttp {
     private final URI baseUrl;
@@ -88,9 +89,10 @@ final class StripeHttp {
     }
 
     /** A parsed answer and what it needs to become a failure. */
-    private record Answer(int status, JsonNode body, HttpResponse<?> response) {
+    private record Answer(int status, JsonNode body, HttpResponse<?> response, String apiKey) {
         SourceException failure(URI uri) {
-            String message = body.path("error").path("message").asText("");
+            // NOTE: an answer may quote the key (Stripe's 401 shows a masked one); never pass the whole key on.
+            String message = body.path("error").path("message").asText("").replace(apiKey, "****");
             String text = "GET " + uri + " answered " + status + (message.isEmpty() ? "" : ": " + message);
             return new SourceException(kindOf(status, response), status, text, retryAfter(response), null);
         }
@@ -121,7 +123,7 @@ final class StripeHttp {
         }
         int status = response.statusCode();
         try {
-            return new Answer(status, json.readTree(response.body()), response);
+            return new Answer(status, json.readTree(response.body()), response, apiKey);
         } catch (IOException e) {
             throw new SourceException(status == 200 ? Kind.TRANSPORT : kindOf(status, response), status,
                     "GET " + uri + " answered " + status + " with a body that is not JSON (truncated?)", null, e);
@@ -152,8 +154,17 @@ final class StripeHttp {
         }
     }
 
+    /** A transport failure in a few words: java.net.http often gives none ("ConnectException" and no message). */
     private static String describe(Throwable t) {
         String m = t.getMessage();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
+        }
+        if (t instanceof java.net.ConnectException && (m == null || m.isBlank())) {
+            return "connection refused";
+        }
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 

@@ -59,7 +59,7 @@ class StripeObjectsTest {
             StripeApi api = api(sim);
             RequestCounts counts = new RequestCounts();
             RetryingRequests requests = new RetryingRequests(new RateLimiter(RateLimiter.Config.ofRate(10_000),
-                    Clock.system()), Backoff.defaults(), Clock.system(), 1, counts);
+                    Clock.system()), Backoff.ofDefaults(), Clock.system(), 1, counts);
             Map<String, String> truth = sim.objects(null, "invoices", true);
             int[] seen = new int[4];
             long expectedRequests = 0;

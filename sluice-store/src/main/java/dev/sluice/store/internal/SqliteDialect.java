@@ -3,6 +3,7 @@ package dev.sluice.store.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.store.DatabaseUrl;
+import dev.sluice.store.DatabaseFailure;
 import dev.sluice.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,7 +49,11 @@ final class SqliteDialect implements Dialect {
                 Files.createDirectories(parent);
             }
         } catch (IOException e) {
-            throw new StoreException("cannot create the directory of " + url + ": " + e, e);
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+                    : DatabaseFailure.describe(e);
+            throw new StoreException("cannot create the directory " + file.getParent() + " for the SQLite file: "
+                    + why, e);
         }
         config.setMaximumPoolSize(1);
         // NOTE: journal_mode=WAL is not set here: sqlite-jdbc applies it with the connection's pragmas,

@@ -1,0 +1,43 @@
+package dev.sluice.cli.options;
+
+import dev.sluice.cli.CommandFailure;
+import dev.sluice.cli.Converters;
+import dev.sluice.store.Database;
+import dev.sluice.store.DatabaseUrl;
+import dev.sluice.store.StoreException;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --db}, for every command that reads or writes Sluice's database. A command with another default (the demo's
+ * own file) gives it with a default-value provider.
+ */
+public final class DatabaseOption {
+    @Option(names = "--db", paramLabel = "URL", converter = Converters.DatabaseUrlConverter.class,
+            defaultValue = "${env:SLUICE_DB:-sqlite:./sluice.db}",
+            description = "sqlite:PATH, postgresql://user[:password]@host[:port]/db or jdbc:…  Default: $SLUICE_DB,"
+                    + " else ${DEFAULT-VALUE}.")
+    DatabaseUrl url;
+
+    public DatabaseUrl url() {
+        return url;
+    }
+
+    /** Opens and migrates the database, as {@link #open(DatabaseUrl, int)}. */
+    public Database open(int maxConnections) {
+        return open(url, maxConnections);
+    }
+
+    /**
+     * Opens and migrates {@code url}. A database that cannot be used at start-up is a configuration error, not an
+     * outage to wait out: it fails at once with a message naming {@code --db}, the URL (never its password) and why.
+     *
+     * @throws CommandFailure exit code {@value CommandFailure#CANNOT_START}
+     */
+    public static Database open(DatabaseUrl url, int maxConnections) {
+        try {
+            return Database.open(url, maxConnections);
+        } catch (StoreException e) {
+            throw CommandFailure.cannotStart("--db: " + e.getMessage(), e);
+        }
+    }
+}
