@@ -164,6 +164,14 @@ class CommandFailuresTest {
     }
 
     @Test
+    void aCanaryThatCannotRunIsNamedWithItsFlag() throws IOException {
+        Path events = Files.writeString(dir.resolve("events.ndjson"), "");
+        int code = Main.run("replay", "file", events.toString(), "--db", TestDatabases.postgres().toString(),
+                "--canary-sql", "SELEKT 1");
+        assertReadable(code, 3, "sluice: --canary-sql: ", "SELEKT");
+    }
+
+    @Test
     void aPortInUseIsNamedWithItsFlag() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int code = Main.run("serve", "--host", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()),

@@ -87,6 +87,15 @@ public interface BatchStore {
     Expired expire(Instant createdBefore);
 
     /**
+     * Whether {@code failure}, thrown by this store, means the store is away for now — a database restarting or
+     * failing over, a connection lost — rather than that the call was wrong: a server answers 503 and the client
+     * sends again later; nothing committed before is lost. The default knows of no such failure.
+     */
+    default boolean isUnavailable(Throwable failure) {
+        return false;
+    }
+
+    /**
      * What one {@link #expire} call expired.
      *
      * @param batchIds   the batches now expired, oldest first

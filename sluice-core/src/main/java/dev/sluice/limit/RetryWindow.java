@@ -193,7 +193,8 @@ public final class RetryWindow {
     /** A success ends the outage only if its attempt began after the outage did: an earlier one proves nothing. */
     private synchronized void outageEnds(long attemptStarted) {
         if (outageSince != NO_OUTAGE && attemptStarted >= outageSince) {
-            LOG.info("{} is back after {} s", dependency, seconds(clock.nanoTime() - outageSince));
+            // WARN like the line that opened the outage: whoever saw that one must see it closed
+            LOG.warn("{} is back after {} s", dependency, seconds(clock.nanoTime() - outageSince));
             outageSince = NO_OUTAGE;
         }
     }

@@ -6,12 +6,16 @@ import dev.sluice.ingest.run.Ingest;
 import dev.sluice.objects.ObjectStore;
 import dev.sluice.server.batches.BatchRoutes;
 import dev.sluice.server.batches.ItemsEndpoint;
+import dev.sluice.server.http.ApiError;
 import dev.sluice.server.http.ApiKeys;
+import dev.sluice.server.http.Responses;
 import dev.sluice.server.trigger.TriggerSurface;
 import dev.sluice.server.webhooks.WebhookRoute;
 import dev.sluice.time.Clock;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -56,9 +60,33 @@ public final class IngestServer implements AutoCloseable {
                     batches.register(r);
                     trigger.register(r);
                     webhooks.forEach(w -> w.register(r));
+                    r.error(RuntimeException.class, (req, res, e) -> failed(store, config, req, res, e));
                 })
                 .build();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("batch-expiry").factory());
+    }
+
+    /**
+     * What a handler threw that is not a refusal ({@link ApiError} and the engine's refusals are answered where they
+     * are thrown): a store that is away for now answers 503 {@code DATABASE_UNAVAILABLE} at once, anything else 500
+     * {@code INTERNAL_ERROR}; both as JSON, after draining the body.
+     */
+    private static void failed(BatchStore store, ServerConfig config, ServerRequest req, ServerResponse res,
+            RuntimeException e) {
+        if (res.isSent()) {
+            return;
+        }
+        ApiError answer;
+        if (store.isUnavailable(e)) {
+            LOG.warn("{} {}: the database is unavailable: {}", req.prologue().method().text(), req.path().path(),
+                    e.toString());
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            answer = ApiError.storeUnavailable();
+        } else {
+            LOG.error("{} {} failed", req.prologue().method().text(), req.path().path(), e);
+            answer = ApiError.internal();
+        }
+        Responses.error(req, res, answer, config.maxDrainBytes());
     }
 
     /**

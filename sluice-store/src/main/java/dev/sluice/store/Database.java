@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.store.internal.Dialect;
 import dev.sluice.store.internal.Dialects;
 import dev.sluice.store.internal.Migrations;
+import java.time.Duration;
 import java.util.Locale;
 import javax.sql.DataSource;
 
@@ -45,6 +46,18 @@ public final class Database implements AutoCloseable {
      * @throws StoreException if the database cannot be reached, created or migrated
      */
     public static Database open(DatabaseUrl url, int maxConnections) {
+        return open(url, maxConnections, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /** How long a caller waits for a connection by default (HikariCP's default): long enough to ride out a blip. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * As {@link #open(DatabaseUrl, int)}, with callers waiting at most {@code connectionTimeout} for a connection
+     * before the pool gives up (a server answering requests wants to say 503 soon, not after 30 s, while the database
+     * restarts; the pool reconnects by itself meanwhile).
+     */
+    public static Database open(DatabaseUrl url, int maxConnections, Duration connectionTimeout) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
         }
@@ -55,6 +68,7 @@ public final class Database implements AutoCloseable {
         url.password().ifPresent(config::setPassword);
         config.setPoolName("sluice-" + url.kind().name().toLowerCase(Locale.ROOT));
         dialect.configurePool(config, url, maxConnections);
+        config.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);

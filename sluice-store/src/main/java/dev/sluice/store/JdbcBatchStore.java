@@ -328,6 +328,12 @@ public final class JdbcBatchStore implements BatchStore {
      * share lock on the batch row), and only a batch still open at that moment loses its items, so a batch that
      * seals meanwhile is kept.
      */
+    /** A lost connection, a server shutting down or starting, a deadlock: see {@link DatabaseFailure}. */
+    @Override
+    public boolean isUnavailable(Throwable failure) {
+        return DatabaseFailure.isTransient(failure);
+    }
+
     @Override
     public Expired expire(Instant createdBefore) {
         List<String> keys = new ArrayList<>();

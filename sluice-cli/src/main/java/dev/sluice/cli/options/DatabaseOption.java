@@ -5,6 +5,7 @@ import dev.sluice.cli.Converters;
 import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
 import dev.sluice.store.StoreException;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,6 +28,11 @@ public final class DatabaseOption {
         return open(url, maxConnections);
     }
 
+    /** Opens and migrates the database, as {@link #open(DatabaseUrl, int, Duration)}. */
+    public Database open(int maxConnections, Duration connectionTimeout) {
+        return open(url, maxConnections, connectionTimeout);
+    }
+
     /**
      * Opens and migrates {@code url}. A database that cannot be used at start-up is a configuration error, not an
      * outage to wait out: it fails at once with a message naming {@code --db}, the URL (never its password) and why.
@@ -34,8 +40,19 @@ public final class DatabaseOption {
      * @throws CommandFailure exit code {@value CommandFailure#CANNOT_START}
      */
     public static Database open(DatabaseUrl url, int maxConnections) {
+        return open(url, maxConnections, CONNECTION_PATIENCE);
+    }
+
+    /**
+     * How long one attempt waits for a connection while the database is away, before it fails and the store retry
+     * ({@code --db-retry-for}) decides whether to try again: short, so the window is kept to within seconds.
+     */
+    public static final Duration CONNECTION_PATIENCE = Duration.ofSeconds(5);
+
+    /** As {@link #open(DatabaseUrl, int)}, with callers waiting at most {@code connectionTimeout} for a connection. */
+    public static Database open(DatabaseUrl url, int maxConnections, Duration connectionTimeout) {
         try {
-            return Database.open(url, maxConnections);
+            return Database.open(url, maxConnections, connectionTimeout);
         } catch (StoreException e) {
             throw CommandFailure.cannotStart("--db: " + e.getMessage(), e);
         }

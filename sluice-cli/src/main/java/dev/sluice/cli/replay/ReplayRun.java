@@ -19,6 +19,7 @@ import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
 import dev.sluice.store.JdbcCanary;
 import dev.sluice.store.JdbcReplaySink;
+import dev.sluice.store.StoreException;
 import dev.sluice.time.Clock;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -117,8 +118,7 @@ public final class ReplayRun {
             ForegroundMonitor monitor = null;
             try {
                 if (plan.governor().mode().watchesForeground()) {
-                    monitor = ForegroundMonitor.start(CpuPressureProbe.wrap(JdbcCanary.open(plan.db(),
-                            plan.canarySql()), plan.db(), clock), governor, clock);
+                    monitor = startCanary(plan, governor, clock);
                 }
                 Replay replay = new Replay(source, sink, governor, new Throttle(governor, clock), plan.replay(),
                         DatabaseRetryOption.window(plan.dbRetryFor(), plan.db(), clock), clock);
@@ -129,6 +129,16 @@ public final class ReplayRun {
                     monitor.close();
                 }
             }
+        }
+    }
+
+    /** The foreground canary; one that cannot run at start-up (a typo in its SQL) is named with its flag. */
+    private static ForegroundMonitor startCanary(Plan plan, Governor governor, Clock clock) {
+        try {
+            return ForegroundMonitor.start(CpuPressureProbe.wrap(JdbcCanary.open(plan.db(), plan.canarySql()),
+                    plan.db(), clock), governor, clock);
+        } catch (IllegalStateException | StoreException e) {
+            throw CommandFailure.cannotStart("--canary-sql: " + e.getMessage(), e);
         }
     }
 

@@ -103,7 +103,14 @@ public final class Backfill {
             run.add(s);
         }
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-            run.loop(workers);
+            try {
+                run.loop(workers);
+            } catch (RuntimeException | InterruptedException e) {
+                // The run has failed (the database stayed away): the pages in flight would be dropped anyway, so
+                // their requests are cancelled rather than waited for, retries and all.
+                workers.shutdownNow();
+                throw e;
+            }
         }
         double seconds = (clock.nanoTime() - began) / 1e9;
         stats.rate = limiter.rate();

@@ -120,7 +120,8 @@ public final class Replay {
             finalCheckpoint = reading.untilReached ? config.untilUs().getAsLong()
                     : last != InFlight.NONE ? (reading.endOfSource ? last + 1 : last) : cursor;
             if (finalCheckpoint != Long.MIN_VALUE && finalCheckpoint > stats.checkpointUs) {
-                sink.apply(config.job(), 0, List.of(), finalCheckpoint);
+                long end = finalCheckpoint;
+                storeRetry.call(() -> sink.apply(config.job(), 0, List.of(), end));
                 stats.checkpointUs = finalCheckpoint;
             }
         } finally {

@@ -38,6 +38,17 @@ public final class ApiError extends RuntimeException {
         return new ApiError(status, e.code().name(), e.getMessage(), e.line(), e.index());
     }
 
+    /** The store is away for now (a database restarting): the client sends again after a moment, losing nothing. */
+    public static ApiError storeUnavailable() {
+        return new ApiError(503, "DATABASE_UNAVAILABLE", "the database is unavailable for now (restarting or failing"
+                + " over); what was accepted before is kept: send again in a moment");
+    }
+
+    /** A failure that is no refusal and no outage: a bug, answered as JSON all the same. */
+    public static ApiError internal() {
+        return new ApiError(500, "INTERNAL_ERROR", "the server failed; the error is in its log");
+    }
+
     public static ApiError unauthorized(String message) {
         return new ApiError(401, "UNAUTHORIZED", message);
     }
