@@ -43,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,8 +78,16 @@ class DatabaseRestartTest {
         pg.close();
     }
 
-    private static long count(String sql) {
-        DatabaseUrl url = pg.url();
+    /** A fresh database of this test's own on the restartable server. */
+    private DatabaseUrl db;
+
+    @BeforeEach
+    void newDatabase() {
+        db = pg.newDatabase();
+    }
+
+    private long count(String sql) {
+        DatabaseUrl url = db;
         try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user().orElseThrow(), "");
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -107,7 +116,7 @@ class DatabaseRestartTest {
         try (StripeSimulator sim = StripeSimulator.start(StripeSimConfig.builder().port(0).seed(11).objects(12_000)
                 .resources(resources).rps(60).build())) {
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run("backfill", "stripe",
-                    "--api-key", "sk_test_restart", "--base-url", sim.baseUrl(), "--db", pg.url().toString(),
+                    "--api-key", "sk_test_restart", "--base-url", sim.baseUrl(), "--db", db.toString(),
                     "--resources", "customers,charges", "--rps", "60", "--job", "restart", "--quiet"));
             await().atMost(Duration.ofSeconds(60)).failFast(() -> assertThat(run).as(io.err()).isNotDone())
                     .until(() -> count("SELECT count(*) FROM sluice_checkpoints WHERE job = 'restart'"
@@ -118,7 +127,7 @@ class DatabaseRestartTest {
 
             assertThat(io.out()).contains("Finished restart");
             for (String r : resources) {
-                assertThat(SimBackfill.sink(pg.url(), r)).as(r).isEqualTo(SimBackfill.source(sim, r, null, null));
+                assertThat(SimBackfill.sink(db, r)).as(r).isEqualTo(SimBackfill.source(sim, r, null, null));
             }
             assertOneOutageLogged();
         }
@@ -134,7 +143,7 @@ class DatabaseRestartTest {
         }
         Files.write(file, lines);
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run("replay", "file",
-                file.toString(), "--db", pg.url().toString(), "--mode", "fast", "--max-rate", "4000", "--job",
+                file.toString(), "--db", db.toString(), "--mode", "fast", "--max-rate", "4000", "--job",
                 "restart", "--quiet"));
         await().atMost(Duration.ofSeconds(60)).failFast(() -> assertThat(run).as(io.err()).isNotDone())
                 .until(() -> count("SELECT max(cursor_us) FROM replay_checkpoints") > events.get(4_000).timeUs());
@@ -143,7 +152,7 @@ class DatabaseRestartTest {
         assertThat(run.get(120, TimeUnit.SECONDS)).as(io.err()).isZero();
 
         assertThat(io.out()).contains("caught up: 20,000 events received");
-        try (Database d = Database.open(pg.url(), 1)) {
+        try (Database d = Database.open(db, 1)) {
             assertThat(ReplayTables.digest(d)).isEqualTo(ReplayTables.expectedDigest(events));
         }
         assertOneOutageLogged();
@@ -154,7 +163,7 @@ class DatabaseRestartTest {
         try (StripeSimulator sim = StripeSimulator.start(StripeSimConfig.builder().port(0).seed(12).objects(8_000)
                 .resources(List.of("customers")).rps(60).build())) {
             String[] backfill = {"backfill", "stripe", "--api-key", "sk_test_restart", "--base-url", sim.baseUrl(),
-                    "--db", pg.url().toString(), "--resources", "customers", "--rps", "60", "--job", "gives-up",
+                    "--db", db.toString(), "--resources", "customers", "--rps", "60", "--job", "gives-up",
                     "--db-retry-for", "2s", "--quiet"};
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.run(backfill));
             await().atMost(Duration.ofSeconds(60)).failFast(() -> assertThat(run).as(io.err()).isNotDone())
@@ -169,13 +178,13 @@ class DatabaseRestartTest {
             assertThat(code).isEqualTo(1);
             String err = io.err();
             String last = err.substring(err.lastIndexOf("sluice: "));
-            assertThat(last).startsWith("sluice: The database " + pg.url() + " has been unavailable for ")
+            assertThat(last).startsWith("sluice: The database " + db + " has been unavailable for ")
                     .contains(" s, longer than --db-retry-for 2s: ")
                     .endsWith("What was committed stays; run the same command again to resume." + System.lineSeparator());
             assertThat(last.lines().count()).isEqualTo(2);
 
             assertThat(Main.run(backfill)).as(io.err()).isZero();
-            assertThat(SimBackfill.sink(pg.url(), "customers")).isEqualTo(SimBackfill.source(sim, "customers", null,
+            assertThat(SimBackfill.sink(db, "customers")).isEqualTo(SimBackfill.source(sim, "customers", null,
                     null));
         }
     }
@@ -185,10 +194,10 @@ class DatabaseRestartTest {
         int n = 30_000; // six group commits of 5,000: two before the outage, the rest during it
         String key = "sk_test_restart_serve";
         HttpClient http = HttpClient.newHttpClient();
-        try (Database db = DatabaseOption.open(pg.url(), 4, Duration.ofSeconds(2));
+        try (Database database = DatabaseOption.open(db, 4, Duration.ofSeconds(2));
              FileObjectStore objects = new FileObjectStore(dir.resolve("objects"));
              IngestServer server = IngestServer.start(ServerConfig.builder().apiKeys(List.of(key)).host("127.0.0.1")
-                     .port(0).build(), new JdbcBatchStore(db, Clock.system()), objects, Clock.system())) {
+                     .port(0).build(), new JdbcBatchStore(database, Clock.system()), objects, Clock.system())) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             JsonNode batch = JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve("/v1/batches"))
                     .header("Authorization", "Bearer " + key)

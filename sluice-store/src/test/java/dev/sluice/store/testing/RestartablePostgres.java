@@ -7,6 +7,11 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
 
 /**
  * A PostgreSQL of one test's own (zonky, embedded), on a fixed port and data directory, so the test can stop and
@@ -33,6 +38,18 @@ public final class RestartablePostgres implements AutoCloseable {
     /** The {@code postgres} database as user {@code postgres}. */
     public DatabaseUrl url() {
         return DatabaseUrl.parse("postgresql://postgres@127.0.0.1:" + port + "/postgres");
+    }
+
+    /** A new, empty database on this server, so tests that share the server do not see each other's tables. */
+    public synchronized DatabaseUrl newDatabase() {
+        String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(url().jdbcUrl(), "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a database on the test's PostgreSQL: " + e.getMessage(), e);
+        }
+        return url().withDatabase(name);
     }
 
     /** Stops the server the way an operator's restart does (fast shutdown: sessions get {@code 57P01}). */
