@@ -17,13 +17,14 @@ import java.util.Optional;
  *   <li>{@code BACKFILL_MAX_CONCURRENT}: caps concurrent commits in every mode, and is the concurrency of
  *       {@code --throttle fixed};</li>
  *   <li>{@code BACKFILL_BATCH_DELAY_MS}: the delay of {@code --throttle fixed} only (the governor sets its own
- *       pace).</li>
+ *       pace);</li>
+ *   <li>{@code BACKFILL_USE_IDLE} ({@code true}/{@code false}): the default of {@code --cpu-priority}, {@code idle}
+ *       or {@code normal}, in place of the mode's.</li>
  * </ul>
- * {@code BACKFILL_USE_IDLE} is not read: nothing in Sluice lowers its own CPU priority yet.
  */
 public record LegacyEnvironment(Optional<Integer> days, Optional<Integer> maxMemoryMb, Optional<Integer> dbPoolSize,
                          Optional<Integer> batchSize, Optional<Integer> maxConcurrent,
-                         Optional<Integer> batchDelayMs) {
+                         Optional<Integer> batchDelayMs, Optional<Boolean> useIdle) {
 
     /** Reads the variables from {@code env}; unset or blank ones are absent. */
     public static LegacyEnvironment from(Map<String, String> env) {
@@ -33,7 +34,8 @@ public record LegacyEnvironment(Optional<Integer> days, Optional<Integer> maxMem
                 positive(env, "BACKFILL_DB_POOL_SIZE", 1, GovernorConfig.MAX_CONCURRENCY_LIMIT),
                 positive(env, "BACKFILL_BATCH_SIZE", 1, GovernorConfig.MAX_BATCH_LIMIT),
                 positive(env, "BACKFILL_MAX_CONCURRENT", 1, GovernorConfig.MAX_CONCURRENCY_LIMIT),
-                positive(env, "BACKFILL_BATCH_DELAY_MS", 0, Integer.MAX_VALUE));
+                positive(env, "BACKFILL_BATCH_DELAY_MS", 0, Integer.MAX_VALUE),
+                yesOrNo(env, "BACKFILL_USE_IDLE"));
     }
 
     /** Applies the caps and the fixed profile to {@code g}; the caller has set the flags' values already. */
@@ -44,6 +46,18 @@ public record LegacyEnvironment(Optional<Integer> days, Optional<Integer> maxMem
         maxConcurrent.ifPresent(g::fixedConcurrency);
         batchDelayMs.ifPresent(ms -> g.fixedDelay(Duration.ofMillis(ms)));
         return g;
+    }
+
+    private static Optional<Boolean> yesOrNo(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return Optional.empty();
+        }
+        return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> Optional.of(true);
+            case "false", "0", "no" -> Optional.of(false);
+            default -> throw new IllegalArgumentException(name + " must be true or false, was '" + v + "'");
+        };
     }
 
     private static Optional<Integer> positive(Map<String, String> env, String name, int min, int max) {

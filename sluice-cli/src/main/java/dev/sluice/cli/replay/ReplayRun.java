@@ -92,7 +92,8 @@ public final class ReplayRun {
         OptionalLong until = o.follow ? OptionalLong.empty() : OptionalLong.of(o.until != null ? o.until : nowUs);
         ReplayConfig rc = ReplayConfig.builder().job(o.job).subscription(sub).untilUs(until).restart(o.restart)
                 .maxBytesInFlight(maxBytes).build();
-        return new Plan(db, g.build(), rc, o.canarySql, CpuPriority.of(o.cpuPriority, mode), o.dbRetry.retryFor());
+        return new Plan(db, g.build(), rc, o.canarySql, CpuPriority.of(o.cpuPriority != null && !o.cpuPriority.isBlank()
+                ? o.cpuPriority : legacy.useIdle().map(idle -> idle ? "idle" : "normal").orElse(null), mode), o.dbRetry.retryFor());
     }
 
     private static Mode parseMode(String text) {

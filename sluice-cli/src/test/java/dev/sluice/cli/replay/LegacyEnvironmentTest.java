@@ -78,5 +78,19 @@ class LegacyEnvironmentTest {
                 .hasMessage("BACKFILL_BATCH_SIZE must be a whole number in 1..1000000, was 'lots'");
         assertThatThrownBy(() -> LegacyEnvironment.from(Map.of("BACKFILL_DB_POOL_SIZE", "0")))
                 .hasMessage("BACKFILL_DB_POOL_SIZE must be a whole number in 1..1024, was '0'");
+        assertThatThrownBy(() -> LegacyEnvironment.from(Map.of("BACKFILL_USE_IDLE", "sometimes")))
+                .hasMessage("BACKFILL_USE_IDLE must be true or false, was 'sometimes'");
+    }
+
+    @Test
+    void useIdleIsTheDefaultOfTheCpuPriority() {
+        String pg = "postgresql://u@db.example/sluice";
+        assertThat(plan(Map.of(), "--db", pg).cpuPriority()).isEqualTo(CpuPriority.IDLE); // background's own
+        assertThat(plan(Map.of("BACKFILL_USE_IDLE", "false"), "--db", pg).cpuPriority())
+                .isEqualTo(CpuPriority.NORMAL);
+        assertThat(plan(Map.of("BACKFILL_USE_IDLE", "true"), "--db", pg, "--mode", "fast").cpuPriority())
+                .isEqualTo(CpuPriority.IDLE);
+        assertThat(plan(Map.of("BACKFILL_USE_IDLE", "true"), "--db", pg, "--cpu-priority", "normal").cpuPriority())
+                .isEqualTo(CpuPriority.NORMAL);
     }
 }
