@@ -53,15 +53,18 @@ public final class StripeOptions {
     Long since;
 
     @Option(names = "--until", paramLabel = "T", converter = Converters.EpochSecondConverter.class,
-            description = "End, exclusive. Default: now + 1 s, frozen when the run starts.")
+            description = "End of a backfill, exclusive. Default: now + 1 s, frozen when the run starts (a sync always"
+                    + " reads up to now).")
     Long until;
 
     @Option(names = "--job", paramLabel = "NAME", defaultValue = "${env:SLUICE_JOB:-stripe}",
-            description = "Name under which the checkpoint is kept. Default: ${DEFAULT-VALUE}.")
+            description = "Name under which the job's checkpoints (and a sync's cursor) are kept. Default: "
+                    + "${DEFAULT-VALUE}.")
     String job;
 
     @Option(names = "--restart",
-            description = "Forget the job's checkpoint and start over (rows stay; upserts keep them right).")
+            description = "Forget the job's checkpoints (and a sync's cursor) and start over with a backfill (rows"
+                    + " stay; upserts keep them right).")
     boolean restart;
 
     @Option(names = "--request-timeout", paramLabel = "D", converter = Converters.DurationConverter.class,

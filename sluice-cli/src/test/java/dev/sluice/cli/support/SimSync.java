@@ -29,8 +29,9 @@ public final class SimSync {
 
     public static StripeBackfill.Options options(StripeSimulator sim, DatabaseUrl db, List<String> resources,
             String job) {
-        return new StripeBackfill.Options(URI.create(sim.baseUrl()), "sk_test_sluice", resources, db, 1_000, 16,
-                "adaptive", null, null, job, false, Duration.ofSeconds(5), 12);
+        return StripeBackfill.Options.builder().baseUrl(URI.create(sim.baseUrl())).apiKey("sk_test_sluice")
+                .resources(resources).db(db).rps(1_000).maxConcurrency(16).job(job)
+                .requestTimeout(Duration.ofSeconds(5)).maxAttempts(12).build();
     }
 
     /** Events read up to 2 s behind now: the simulator lists an event within a second. */
