@@ -1,8 +1,10 @@
 package dev.sluice.store;
 
+import dev.sluice.ingest.Batch;
 import dev.sluice.pull.Remainder;
 import dev.sluice.store.internal.CheckpointRows;
 import dev.sluice.store.internal.Dialect;
+import dev.sluice.store.internal.ReplayCheckpointRows;
 import dev.sluice.store.internal.SyncRows;
 import dev.sluice.sync.SyncState;
 import dev.sluice.time.TimeRange;
@@ -12,24 +14,54 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code sluice status} shows: every job with a checkpoint, and for each of its streams the frozen range, the
- * unread remainder, whether it is done, when it last committed, and how many rows the stream's table holds.
- *
- * Beside them, each sync's cursor, phase and streams ({@code sluice_sync_cursors}).
+ * What {@code sluice status} shows of every kind of job a database holds:
+ * <ul>
+ *   <li>backfill (and a sync's backfill) jobs: for each of their streams the frozen range, the unread remainder,
+ *       whether it is done, when it last committed, and how many rows the stream's table holds;</li>
+ *   <li>each sync's cursor, phase and streams ({@code sluice_sync_cursors});</li>
+ *   <li>each replay job's checkpoint, lanes and last commit ({@code replay_checkpoints});</li>
+ *   <li>push-ingest batches by status ({@code sluice_batches}).</li>
+ * </ul>
  *
  * <p>The row count is of the whole table, which all jobs writing that stream share; it is 0 when the table does
  * not exist. Counting is a full scan on PostgreSQL, so this is for an operator's command, not a hot path.
  */
-public record StatusReport(List<JobStatus> jobs, List<SyncState> syncs) {
+public record StatusReport(List<JobStatus> jobs, List<SyncState> syncs, List<ReplayStatus> replays,
+                           BatchCounts batches) {
     public StatusReport {
         jobs = List.copyOf(jobs);
         syncs = List.copyOf(syncs);
+        replays = List.copyOf(replays);
+    }
+
+    /** Whether the database holds no job of any kind. */
+    public boolean empty() {
+        return jobs.isEmpty() && syncs.isEmpty() && replays.isEmpty() && batches.total() == 0;
+    }
+
+    /**
+     * One replay job.
+     *
+     * @param checkpointUs every event with {@code time_us} below it is applied
+     * @param lanes        the concurrent appliers it committed through (one checkpoint row each)
+     * @param updatedAt    its last commit
+     */
+    public record ReplayStatus(String job, long checkpointUs, int lanes, Instant updatedAt) {
+    }
+
+    /** Push-ingest batches by status. */
+    public record BatchCounts(long open, long sealed, long expired) {
+        public long total() {
+            return open + sealed + expired;
+        }
     }
 
     /** One job and its streams, ordered by stream name. */
@@ -72,10 +104,26 @@ public record StatusReport(List<JobStatus> jobs, List<SyncState> syncs) {
             }
             List<JobStatus> jobs = new ArrayList<>();
             byJob.forEach((job, streams) -> jobs.add(new JobStatus(job, streams)));
-            return new StatusReport(jobs, new SyncRows(dialect).readAll(c));
+            List<ReplayStatus> replays = new ArrayList<>();
+            for (ReplayCheckpointRows.JobSummary r : new ReplayCheckpointRows(dialect).summaries(c)) {
+                replays.add(new ReplayStatus(r.job(), r.cursorUs(), r.lanes(), Instant.ofEpochMilli(r.updatedAtMillis())));
+            }
+            return new StatusReport(jobs, new SyncRows(dialect).readAll(c), replays, batchCounts(c));
         } catch (SQLException e) {
             throw new StoreException("cannot read the status of " + db.url() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static BatchCounts batchCounts(Connection c) throws SQLException {
+        Map<Batch.Status, Long> n = new EnumMap<>(Batch.Status.class);
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM sluice_batches GROUP BY status")) {
+            while (rs.next()) {
+                n.put(Batch.Status.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)), rs.getLong(2));
+            }
+        }
+        return new BatchCounts(n.getOrDefault(Batch.Status.OPEN, 0L), n.getOrDefault(Batch.Status.SEALED, 0L),
+                n.getOrDefault(Batch.Status.EXPIRED, 0L));
     }
 
     /** Rows and deleted rows; a table made before the deleted flag has none deleted. */

@@ -4,7 +4,9 @@ import static dev.sluice.store.JdbcRecordSinkTest.rec;
 import static dev.sluice.store.JdbcRecordSinkTest.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.ingest.ItemRecord;
 import dev.sluice.pull.Checkpoint;
+import dev.sluice.replay.Event;
 import dev.sluice.sync.Change;
 import dev.sluice.sync.ChangeSink;
 import dev.sluice.sync.DeletionMode;
@@ -85,6 +87,44 @@ class StatusReportTest {
                     new StreamStatus("stripe", "customers", RANGE, List.of(), true, Instant.ofEpochMilli(NOW), 3, 1));
             assertThat(nightly.done()).isFalse();
             assertThat(report.syncs()).containsExactly(sync);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource(TestDatabases.KINDS)
+    void showsReplayJobsAndIngestBatchesBesideTheBackfills(Kind kind) {
+        var clock = new FixedClock(NOW);
+        try (Database db = Database.open(TestDatabases.fresh(kind, dir))) {
+            StatusReport before = StatusReport.read(db);
+            assertThat(before.empty()).isTrue();
+            assertThat(before.replays()).isEmpty(); // no replay tables yet: none, not a failure
+            assertThat(before.batches()).isEqualTo(new StatusReport.BatchCounts(0, 0, 0));
+
+            JdbcReplaySink replay = new JdbcReplaySink(db, clock);
+            long t = 1_760_000_000_000_000L;
+            Event post = Event.commit("did:plc:alice", t, new Event.Commit("3k001", Event.Operation.CREATE,
+                    "app.bsky.feed.post", "a", "cid-a", "{\"text\":\"hi\"}"), 0);
+            replay.apply("jetstream", 0, List.of(post), t + 1);
+            clock.setEpochMillis(NOW + 2_000);
+            replay.apply("jetstream", 1, List.of(), t + 500);
+            replay.apply("firehose", 0, List.of(), t - 7);
+
+            JdbcBatchStore batches = new JdbcBatchStore(db, clock);
+            String sealed = batches.create("owner", 1, null, null).batch().id();
+            batches.write(sealed, List.of(ItemRecord.inline(0, "{}", 2)));
+            assertThat(batches.trySeal(sealed)).isTrue();
+            batches.create("owner", 3, null, null);
+            String old = batches.create("owner", 2, "k", null).batch().id();
+            clock.setEpochMillis(NOW + 10_000);
+            batches.create("owner", 5, "fresh", null);
+            assertThat(batches.expire(Instant.ofEpochMilli(NOW + 5_000)).batchIds()).contains(old);
+
+            StatusReport report = StatusReport.read(db);
+            assertThat(report.empty()).isFalse();
+            assertThat(report.replays()).containsExactly(
+                    new StatusReport.ReplayStatus("firehose", t - 7, 1, Instant.ofEpochMilli(NOW + 2_000)),
+                    new StatusReport.ReplayStatus("jetstream", t + 500, 2, Instant.ofEpochMilli(NOW + 2_000)));
+            assertThat(report.batches()).isEqualTo(new StatusReport.BatchCounts(1, 1, 2));
         }
     }
 }

@@ -17,9 +17,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code sluice status}: every job's streams, what of their range is left, and how many rows each table holds. */
+/**
+ * {@code sluice status}: every kind of job a database holds — backfill jobs (their streams, what of their range is
+ * left, how many rows each table holds), syncs (cursor, phase), replays (checkpoint, lag behind now, last commit) and
+ * push-ingest batches (open, sealed, expired).
+ */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show jobs, streams, remaining ranges and row counts.")
+        description = "Show every job in the database: backfills (streams, remaining ranges, rows), syncs (cursor, "
+                + "phase), replays (checkpoint, lag, last commit) and ingest batches (open, sealed, expired).")
 public final class StatusCommand implements Callable<Integer> {
     @Mixin
     DatabaseOption db;
@@ -38,17 +43,28 @@ public final class StatusCommand implements Callable<Integer> {
         try (Database database = db.open(1)) {
             report = StatusReport.read(database);
         }
+        Instant now = Instant.now();
         if (json) {
-            System.out.println(toJson(report));
+            System.out.println(toJson(report, now));
         } else {
-            print(report);
+            print(report, now);
         }
         return 0;
     }
 
-    private static void print(StatusReport report) {
-        if (report.jobs().isEmpty()) {
-            System.out.println("No jobs yet.");
+    /** How far a replay's checkpoint is behind {@code now}, in seconds (0 when it is ahead). */
+    private static double lagSeconds(StatusReport.ReplayStatus r, Instant now) {
+        long nowUs = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+        return Math.max(0, nowUs - r.checkpointUs()) / 1e6;
+    }
+
+    private static Instant ofMicros(long us) {
+        return Instant.ofEpochSecond(Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1000);
+    }
+
+    private static void print(StatusReport report, Instant now) {
+        if (report.empty()) {
+            System.out.println("No jobs yet: nothing has run on this database.");
             return;
         }
         for (SyncState sync : report.syncs()) {
@@ -56,7 +72,7 @@ public final class StatusCommand implements Callable<Integer> {
                     sync.account().isEmpty() ? "" : " account " + sync.account(),
                     sync.phase() == SyncState.Phase.EVENTS ? "following events"
                             : "backfilling " + String.join(", ", sync.backfilling()),
-                    Instant.ofEpochSecond(sync.cursor()), Math.max(0, Instant.now().getEpochSecond() - sync.cursor()),
+                    Instant.ofEpochSecond(sync.cursor()), Math.max(0, now.getEpochSecond() - sync.cursor()),
                     String.join(", ", sync.streams()));
         }
         for (StatusReport.JobStatus job : report.jobs()) {
@@ -72,9 +88,31 @@ public final class StatusCommand implements Callable<Integer> {
                 }
             }
         }
+        for (StatusReport.ReplayStatus r : report.replays()) {
+            System.out.printf(Locale.ROOT, "replay %s: checkpoint %d (%s, %s behind now), %d lane%s, last commit %s%n",
+                    r.job(), r.checkpointUs(), ofMicros(r.checkpointUs()), lag(lagSeconds(r, now)), r.lanes(),
+                    r.lanes() == 1 ? "" : "s", r.updatedAt());
+        }
+        StatusReport.BatchCounts b = report.batches();
+        if (b.total() > 0) {
+            System.out.printf(Locale.ROOT, "ingest batches: %,d open, %,d sealed, %,d expired%n", b.open(), b.sealed(),
+                    b.expired());
+        }
     }
 
-    private static String toJson(StatusReport report) {
+    /** {@code 42 s}, {@code 3.5 min}, {@code 2.1 h}, {@code 4.0 d}. */
+    private static String lag(double seconds) {
+        if (seconds < 120) {
+            return String.format(Locale.ROOT, "%.0f s", seconds);
+        }
+        if (seconds < 7200) {
+            return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+        }
+        return seconds < 172_800 ? String.format(Locale.ROOT, "%.1f h", seconds / 3600)
+                : String.format(Locale.ROOT, "%.1f d", seconds / 86_400);
+    }
+
+    private static String toJson(StatusReport report, Instant now) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         ArrayNode jobs = root.putArray("jobs");
@@ -112,6 +150,14 @@ public final class StatusCommand implements Callable<Integer> {
             ArrayNode backfilling = o.putArray("backfilling");
             sync.backfilling().forEach(backfilling::add);
         }
+        ArrayNode replays = root.putArray("replays");
+        for (StatusReport.ReplayStatus r : report.replays()) {
+            replays.addObject().put("job", r.job()).put("checkpoint_us", r.checkpointUs())
+                    .put("lag_seconds", Math.round(lagSeconds(r, now) * 1000) / 1000.0).put("lanes", r.lanes())
+                    .put("updated_at", r.updatedAt().toString());
+        }
+        StatusReport.BatchCounts b = report.batches();
+        root.putObject("batches").put("open", b.open()).put("sealed", b.sealed()).put("expired", b.expired());
         return root.toString();
     }
 }

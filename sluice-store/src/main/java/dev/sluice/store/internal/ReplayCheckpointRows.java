@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -42,6 +44,27 @@ public final class ReplayCheckpointRows {
                 return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
             }
         }
+    }
+
+    /** What {@code sluice status} shows of a replay job: its checkpoint, lanes and last commit. */
+    public record JobSummary(String job, long cursorUs, int lanes, long updatedAtMillis) {
+    }
+
+    /** Every replay job, by name; none when the replay tables were never made. */
+    public List<JobSummary> summaries(Connection c) throws SQLException {
+        List<JobSummary> out = new ArrayList<>();
+        if (!ReplaySchema.exists(c, dialect)) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT job, MAX(cursor_us) AS cursor_us, COUNT(*) AS lanes,"
+                + " MAX(updated_at) AS updated_at FROM " + ReplaySchema.CHECKPOINTS + " GROUP BY job ORDER BY job");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new JobSummary(rs.getString("job"), rs.getLong("cursor_us"), rs.getInt("lanes"),
+                        dialect.readInstant(rs, "updated_at")));
+            }
+        }
+        return out;
     }
 
     public int deleteJob(Connection c, String job) throws SQLException {
