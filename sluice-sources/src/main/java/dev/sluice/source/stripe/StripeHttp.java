@@ -5,17 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.pull.SourceException;
 import dev.sluice.pull.SourceException.Kind;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.webclient.api.RuntimeUnknownHostException;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientResponse;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -28,18 +35,24 @@ import java.util.concurrent.TimeoutException;
  * {@link Kind#TRANSPORT}, like a truncated or unparseable body. A 429, or a 5xx, is retryable unless the server says
  * {@code Stripe-Should-Retry: false}; {@code Retry-After} (seconds) is passed on.
  *
- * <p>NOTE: java.net.http silently sends a GET once more when the connection closes before any byte of an answer;
- * that second request takes no limiter token. The per-attempt deadline ends an attempt on a hung connection first,
- * so keep {@code --request-timeout} below the time a server takes to give up on a request.
+ * <p>NOTE: the transport is Helidon's HTTP/1.1 client, not java.net.http: java.net.http sends a GET once more by
+ * itself when a pooled connection closes before any byte of an answer, and that second request takes no limiter
+ * token (there is no switch for it: {@code jdk.httpclient.disableRetryConnect} covers only a refused connect).
+ * Helidon's client never re-sends: such an attempt fails as {@link Kind#TRANSPORT}, and the caller's retry takes a
+ * token like any other, so every request on the wire took one ({@code OneTokenPerRequestTest}).
  *
  * <p>NOTE: the API key is sent only in the {@code Authorization} header; it never appears in a message or log, even
  * when an error answer quotes it.
  */
 final class StripeHttp {
+    /** Closes an answer whose body is still coming at its deadline; one daemon thread for every client. */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("stripe-deadlines").factory());
+
     private final URI baseUrl;
     private final String apiKey;
     private final Duration timeout;
-    private final HttpClient http;
+    private final Http1Client http;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
@@ -53,9 +66,11 @@ final class StripeHttp {
         if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
             throw new IllegalArgumentException("--base-url must be an http(s) URL, was '" + baseUrl + "'");
         }
-        this.http = HttpClient.newBuilder()
+        this.http = Http1Client.builder()
                 .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
+                .readTimeout(timeout)
+                .followRedirects(false)
+                .shareConnectionCache(false)
                 .build();
     }
 
@@ -89,49 +104,84 @@ final class StripeHttp {
     }
 
     /** A parsed answer and what it needs to become a failure. */
-    private record Answer(int status, JsonNode body, HttpResponse<?> response, String apiKey) {
+    private record Answer(int status, JsonNode body, Headers headers, String apiKey) {
         SourceException failure(URI uri) {
             // NOTE: an answer may quote the key (Stripe's 401 shows a masked one); never pass the whole key on.
             String message = body.path("error").path("message").asText("").replace(apiKey, "****");
             String text = "GET " + uri + " answered " + status + (message.isEmpty() ? "" : ": " + message);
-            return new SourceException(kindOf(status, response), status, text, retryAfter(response), null);
+            return new SourceException(kindOf(status, headers), status, text, retryAfter(headers), null);
         }
     }
 
+    /**
+     * One attempt: the request, then the body read whole within the deadline. A server that accepts the request and
+     * then stalls (or drips its body) is cut off when the deadline passes: its answer is closed under the reader.
+     */
     private Answer exchange(URI uri) throws SourceException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .header("Authorization", "Bearer " + apiKey)
-                .header("Accept", "application/json")
-                .header("User-Agent", "sluice")
-                .timeout(timeout)
-                .GET()
-                .build();
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        HttpResponse<byte[]> response;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Http1ClientResponse response;
         try {
-            response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new SourceException(Kind.TRANSPORT, 0, "GET " + uri + ": no complete answer within " + timeout, null, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            String what = cause instanceof HttpTimeoutException ? "no complete answer within " + timeout : describe(cause);
-            throw new SourceException(Kind.TRANSPORT, 0, "GET " + uri + ": " + what, null, cause);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            throw e;
+            response = http.get().uri(uri)
+                    .header(HeaderNames.AUTHORIZATION, "Bearer " + apiKey)
+                    .header(HeaderNames.ACCEPT, "application/json")
+                    .header(HeaderNames.USER_AGENT, "sluice")
+                    .readTimeout(timeout)
+                    .request();
+        } catch (RuntimeException e) {
+            throw transportFailure(uri, e);
         }
-        int status = response.statusCode();
+        int status = response.status().code();
+        Headers headers = response.headers();
+        byte[] body;
+        long left = deadline - System.nanoTime();
+        ScheduledFuture<?> cutOff = DEADLINES.schedule(() -> closeQuietly(response), Math.max(0, left),
+                TimeUnit.NANOSECONDS);
+        try (response) {
+            body = response.inputStream().readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            throw transportFailure(uri, cutOff.isDone() ? new TimeoutException() : e);
+        } finally {
+            cutOff.cancel(false);
+        }
+        if (cutOff.isDone() && !cutOff.isCancelled()) {
+            throw transportFailure(uri, new TimeoutException()); // the body came whole, but after the deadline
+        }
         try {
-            return new Answer(status, json.readTree(response.body()), response, apiKey);
+            return new Answer(status, json.readTree(body), headers, apiKey);
         } catch (IOException e) {
-            throw new SourceException(status == 200 ? Kind.TRANSPORT : kindOf(status, response), status,
+            throw new SourceException(status == 200 ? Kind.TRANSPORT : kindOf(status, headers), status,
                     "GET " + uri + " answered " + status + " with a body that is not JSON (truncated?)", null, e);
         }
     }
 
-    private static Kind kindOf(int status, HttpResponse<?> response) {
-        boolean shouldRetry = !"false".equalsIgnoreCase(response.headers().firstValue("Stripe-Should-Retry").orElse(""));
+    /** A failure with no complete answer; an interrupt (the run is stopping) stays an interrupt. */
+    private SourceException transportFailure(URI uri, Exception e) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("stopped during GET " + uri);
+        }
+        String what = isTimeout(e) ? "no complete answer within " + timeout : describe(e);
+        return new SourceException(Kind.TRANSPORT, 0, "GET " + uri + ": " + what, null, e);
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void closeQuietly(Http1ClientResponse response) {
+        try {
+            response.close();
+        } catch (RuntimeException ignored) {
+            // the reader sees its stream end early; that is the point
+        }
+    }
+
+    private static Kind kindOf(int status, Headers headers) {
+        boolean shouldRetry = !"false".equalsIgnoreCase(headers.first(SHOULD_RETRY).orElse(""));
         if (status == 429) {
             return shouldRetry ? Kind.RATE_LIMITED : Kind.CLIENT_ERROR;
         }
@@ -141,8 +191,10 @@ final class StripeHttp {
         return Kind.CLIENT_ERROR;
     }
 
-    private static Duration retryAfter(HttpResponse<?> response) {
-        String v = response.headers().firstValue("Retry-After").orElse(null);
+    private static final HeaderName SHOULD_RETRY = HeaderNames.create("Stripe-Should-Retry");
+
+    private static Duration retryAfter(Headers headers) {
+        String v = headers.first(HeaderNames.RETRY_AFTER).orElse(null);
         if (v == null) {
             return null;
         }
@@ -154,18 +206,21 @@ final class StripeHttp {
         }
     }
 
-    /** A transport failure in a few words: java.net.http often gives none ("ConnectException" and no message). */
+    /** A transport failure in a few words, from its deepest cause ("connection refused", "unknown host"). */
     private static String describe(Throwable t) {
-        String m = t.getMessage();
+        Throwable root = t;
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+            if (c instanceof UnknownHostException || c instanceof RuntimeUnknownHostException
+                    || c instanceof UnresolvedAddressException) {
                 return "unknown host";
             }
+            if (c instanceof ConnectException) {
+                return "connection refused";
+            }
+            root = c;
         }
-        if (t instanceof java.net.ConnectException && (m == null || m.isBlank())) {
-            return "connection refused";
-        }
-        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        String m = root.getMessage();
+        return root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
     }
 
     /** The first 200 characters of a JSON node, for a message. */

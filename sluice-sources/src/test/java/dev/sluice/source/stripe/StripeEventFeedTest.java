@@ -68,7 +68,8 @@ class StripeEventFeedTest {
             assertThat(queries).hasSize(4);
             Set<String> asked = new HashSet<>();
             for (String q : queries) {
-                assertThat(q).startsWith("limit=100&created[gte]=50&created[lt]=300&types[]=");
+                // the transport may order the parameters its own way; what matters is that each one is there
+                assertThat(q.split("&")).contains("limit=100", "created[gte]=50", "created[lt]=300");
                 List<String> types = new ArrayList<>();
                 for (String p : q.split("&")) {
                     if (p.startsWith("types[]=")) {
@@ -80,7 +81,7 @@ class StripeEventFeedTest {
             }
             assertThat(asked).containsExactlyInAnyOrderElementsOf(
                     StripeEventTypes.forResources(List.of("customers", "charges", "invoices")));
-            assertThat(queries.get(1)).endsWith("&starting_after=" + read.get(0).id());
+            assertThat(queries.get(1).split("&")).contains("starting_after=" + read.get(0).id());
             // The stub's events carry ids but objects of no kind; their types are known, so they are read.
             assertThat(read).hasSize(4).allMatch(e -> e.change() != null || e.skipped() != null);
         } finally {
