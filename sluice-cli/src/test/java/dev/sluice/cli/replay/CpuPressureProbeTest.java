@@ -42,7 +42,7 @@ class CpuPressureProbeTest {
         Path file = dir.resolve("cpu");
         FakeClock clock = new FakeClock();
         psi(file, 1_000_000);
-        CpuPressureProbe probe = new CpuPressureProbe(new Canary(), file, clock);
+        CpuPressureProbe probe = new CpuPressureProbe(new Canary(), file, dir.resolve("no-tasks"), clock);
         ForegroundSample first = probe.sample();
         assertThat(first.cpuPressure()).as("no interval yet").isNaN();
         assertThat(first.latencyNanos()).isEqualTo(2_000_000);
@@ -56,7 +56,37 @@ class CpuPressureProbeTest {
         Files.delete(file);
         clock.advanceMillis(50);
         assertThat(probe.sample().cpuPressure()).as("unreadable: unknown").isNaN();
-        assertThat(probe.describe()).isEqualTo("canary and the host's CPU pressure");
+        assertThat(probe.describe()).isEqualTo("canary and the CPU pressure of the rest of the host");
+    }
+
+    private static void waited(Path tasks, String tid, long waitNs) throws Exception {
+        Files.createDirectories(tasks.resolve(tid));
+        Files.writeString(tasks.resolve(tid).resolve("schedstat"), "123456 " + waitNs + " 7\n");
+    }
+
+    @Test
+    void theTimeOurOwnThreadsWaitedIsNotPressureOnTheForeground() throws Exception {
+        Path file = dir.resolve("cpu");
+        Path tasks = dir.resolve("task");
+        FakeClock clock = new FakeClock();
+        psi(file, 1_000_000);
+        waited(tasks, "100", 5_000_000);
+        CpuPressureProbe probe = new CpuPressureProbe(new Canary(), file, tasks, clock);
+        probe.sample();
+        clock.advanceMillis(100);
+        psi(file, 1_060_000); // 60 ms of stall in 100 ms ...
+        waited(tasks, "100", 45_000_000); // ... 40 of which our thread 100 spent waiting
+        assertThat(probe.sample().cpuPressure()).isCloseTo(0.2, offset(1e-9));
+        clock.advanceMillis(100);
+        psi(file, 1_150_000); // 90 ms of stall: all of it ours, two threads waiting at once
+        waited(tasks, "100", 95_000_000);
+        waited(tasks, "101", 70_000_000); // new since the last reading: all its wait is in this interval
+        assertThat(probe.sample().cpuPressure()).as("never below 0").isEqualTo(0.0);
+        clock.advanceMillis(100);
+        psi(file, 1_180_000);
+        Files.delete(tasks.resolve("101").resolve("schedstat")); // ended: its last part is lost
+        Files.delete(tasks.resolve("101"));
+        assertThat(probe.sample().cpuPressure()).isCloseTo(0.3, offset(1e-9));
     }
 
     @Test

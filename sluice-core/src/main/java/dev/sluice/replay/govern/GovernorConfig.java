@@ -42,7 +42,8 @@ import java.util.Objects;
  * @param waiterAllowance    lock waiters tolerated above the idle baseline
  * @param probeInterval      time between two foreground samples
  * @param window             how much foreground history one judgement looks at (and so how often it judges)
- * @param calibrationSamples idle samples taken before any write to learn the baseline
+ * @param calibrationSamples idle samples taken before any write to learn the baseline (200 at 50 ms: 10 s, five
+ *                           lookbacks' worth, so the baseline also shows how far the idle foreground swings)
  * @param initialRate        events/s allowed once calibrated, before the rate has been grown
  * @param minRate            the floor: the rate never falls below it (unless {@code maxRate} is lower), so a replay
  *                           always progresses
@@ -148,7 +149,7 @@ public record GovernorConfig(Mode mode, double maxRate, int maxConcurrency, int 
         private Integer waiterAllowance;
         private Duration probeInterval = Duration.ofMillis(50);
         private Duration window = Duration.ofSeconds(1);
-        private int calibrationSamples = 60;
+        private int calibrationSamples = 200;
         private double initialRate = 100;
         private double minRate = 10;
         private Integer fixedBatch;
