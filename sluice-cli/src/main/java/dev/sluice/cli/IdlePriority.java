@@ -122,8 +122,27 @@ public final class IdlePriority {
      * of the machine's memory, lets a long replay's resident memory grow far past what it holds.
      */
     public static int relaunch(long heapBytes) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(onPath("setsid").toString(), onPath("chrt").toString(), "--idle",
-                "0"));
+        return relaunch(heapBytes, true);
+    }
+
+    /**
+     * Whether {@link #relaunch(long, boolean) relaunch(heap, false)} would start a child here only to bound its heap:
+     * a process entry on Linux (the command line comes from {@code /proc}), not already the child, whose JVM was
+     * given no heap size.
+     */
+    public static boolean canRelaunchForHeap() {
+        return relaunchAllowed && !isChild() && System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
+                .contains("linux") && !heapSizedBy(java.lang.management.ManagementFactory.getRuntimeMXBean()
+                .getInputArguments());
+    }
+
+    /**
+     * {@link #relaunch(long)}, at idle priority or, without {@code idle}, at this process's own priority and in its
+     * session: then only the heap bound is the point.
+     */
+    public static int relaunch(long heapBytes, boolean idle) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(idle ? List.of(onPath("setsid").toString(), onPath("chrt").toString(),
+                "--idle", "0") : List.of());
         List<String> self = commandLine();
         cmd.add(self.get(0));
         if (!heapSizedByUser()) {
@@ -140,8 +159,8 @@ public final class IdlePriority {
                     // At idle priority on a machine with no idle CPU, committing what it holds waits for a CPU:
                     // the user's command waits with it rather than return while the replay still runs.
                     if (!child.waitFor(GracefulStop.GRACE.toSeconds(), TimeUnit.SECONDS)) {
-                        System.err.println("sluice: waiting for the replay (pid " + child.pid() + ", at idle CPU"
-                                + " priority) to commit what it holds and stop");
+                        System.err.println("sluice: waiting for the replay (pid " + child.pid() + (idle
+                                ? ", at idle CPU priority" : "") + ") to commit what it holds and stop");
                     }
                     Runtime.getRuntime().halt(child.waitFor());
                 } catch (InterruptedException e) {
@@ -175,16 +194,24 @@ public final class IdlePriority {
             run(List.of(onPath("chrt").toString(), "--idle", "--all-tasks", "--pid", "0", Long.toString(pid)));
             r = read(pid);
         }
-        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-            LOG.warn("the process that started this replay ({}) is gone: stopping", parent.pid());
-            System.exit(143);
-        }));
+        stopWithParent();
         if (!r.idle()) {
             LOG.warn("idle CPU priority only partly applied: {}", r);
         } else {
             LOG.debug("idle CPU priority: {}", r);
         }
         return r;
+    }
+
+    /**
+     * In a relaunched child: stops gracefully (as on Ctrl-C) should the parent die — a {@code kill -9} of the command
+     * the user started must not leave the replay running.
+     */
+    public static void stopWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            LOG.warn("the process that started this replay ({}) is gone: stopping", parent.pid());
+            System.exit(143);
+        }));
     }
 
     /** Reads a process's session, autogroup nice and its threads' policies from {@code /proc}. */
@@ -232,7 +259,12 @@ public final class IdlePriority {
 
     /** Whether this JVM was started with a heap size of the user's ({@code -Xmx}, {@code -XX:MaxHeapSize}, …). */
     private static boolean heapSizedByUser() {
-        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        return heapSizedBy(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
+    /** Whether JVM options give a heap size ({@code -Xmx}, {@code -XX:MaxHeapSize}, {@code -XX:MaxRAM…}). */
+    public static boolean heapSizedBy(List<String> jvmOptions) {
+        return jvmOptions.stream()
                 .anyMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize") || a.startsWith("-XX:MaxRAM"));
     }
 

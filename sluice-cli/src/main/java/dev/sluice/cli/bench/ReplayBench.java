@@ -269,8 +269,10 @@ final class ReplayBench {
             throws Exception {
         CpuPriority p = priority(mode);
         List<String> args = replayArgs(mode, db, h, restart, p);
-        return ReplayProcess.start(dir, name, plan.replayJvm(), args, p == CpuPriority.IDLE
-                && IdlePriority.unsupported() == null, db, h::indexOf, h.serverPid());
+        // It relaunches itself at idle priority, or to bound its heap when its JVM options give none.
+        boolean relaunches = p == CpuPriority.IDLE ? IdlePriority.unsupported() == null
+                : !IdlePriority.heapSizedBy(plan.replayJvm()) && System.getProperty("os.name", "").contains("Linux");
+        return ReplayProcess.start(dir, name, plan.replayJvm(), args, relaunches, db, h::indexOf, h.serverPid());
     }
 
     private Run fast(DatabaseUrl db, Path dir, History h, PgbenchLoad foreground, Consumer<String> log)

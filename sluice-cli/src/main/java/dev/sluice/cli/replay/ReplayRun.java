@@ -143,16 +143,32 @@ public final class ReplayRun {
         }
     }
 
+    /**
+     * The heap a relaunched replay gets: twice what it may hold in flight (the events as received and as decoded for
+     * the batch) plus 64 MiB for everything else, so its resident memory stays within {@code --max-bytes-in-flight}
+     * + 256 MiB with the JVM's own (code, metaspace, stacks, GC tables) beside it.
+     */
+    static long heapFor(long maxBytesInFlight) {
+        return 2 * maxBytesInFlight + 64 * MIB;
+    }
+
     /** Runs with progress, Ctrl-C handling and a summary; returns the exit code. */
     static int execute(ReplayOptions o, EventSource source, PrintStream out, PrintStream err) throws Exception {
         Plan plan = plan(o, System.getenv(), Clock.system());
+        long heap = heapFor(plan.replay().maxBytesInFlight());
         if (plan.cpuPriority() == CpuPriority.IDLE) {
             if (IdlePriority.isChild()) {
                 IdlePriority.applyHere();
             } else if (IdlePriority.canRelaunch()) {
-                // The same command, at idle priority, in a session of its own; its heap twice what it may hold.
-                return IdlePriority.relaunch(2 * plan.replay().maxBytesInFlight() + 64 * MIB);
+                // The same command, at idle priority, in a session of its own.
+                return IdlePriority.relaunch(heap, true);
             }
+        } else if (IdlePriority.isChild()) {
+            IdlePriority.stopWithParent();
+        } else if (IdlePriority.canRelaunchForHeap()) {
+            // The same command with a bounded heap: the JVM's default, a quarter of the machine's memory, let a fast
+            // replay's resident memory reach 516 MB for 64 MiB in flight (bench replay, 2026-12-07).
+            return IdlePriority.relaunch(heap, false);
         }
         AtomicReference<Replay> running = new AtomicReference<>();
         AtomicReference<ReplayProgress> display = new AtomicReference<>();

@@ -96,7 +96,8 @@ class ReplayKillAndResumeTest {
 
     private Process start(JetstreamSimulator sim, DatabaseUrl db, long cursor) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        // A heap of its own, so the command does not relaunch itself to bound it: the process killed is the one working.
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "dev.sluice.cli.Main", "replay", "jetstream", "--url", sim.uri().toString(),
                 "--db", db.toString(), "--cursor", Long.toString(cursor), "--mode", "fast",
                 "--job", "kill", "--json"));
