@@ -8,6 +8,7 @@ import dev.sluice.cli.options.DatabaseRetryOption;
 import dev.sluice.replay.EventSource;
 import dev.sluice.replay.Subscription;
 import dev.sluice.replay.govern.ForegroundMonitor;
+import dev.sluice.replay.govern.ForegroundProbe;
 import dev.sluice.replay.govern.Governor;
 import dev.sluice.replay.govern.GovernorConfig;
 import dev.sluice.replay.govern.Mode;
@@ -136,8 +137,8 @@ public final class ReplayRun {
     /** The foreground canary; one that cannot run at start-up (a typo in its SQL) is named with its flag. */
     private static ForegroundMonitor startCanary(Plan plan, Governor governor, Clock clock) {
         try {
-            return ForegroundMonitor.start(CpuPressureProbe.wrap(JdbcCanary.open(plan.db(), plan.canarySql()),
-                    plan.db(), clock), governor, clock);
+            ForegroundProbe canary = SchedulingDelayProbe.wrap(JdbcCanary.open(plan.db(), plan.canarySql()));
+            return ForegroundMonitor.start(CpuPressureProbe.wrap(canary, plan.db(), clock), governor, clock);
         } catch (IllegalStateException | StoreException e) {
             throw CommandFailure.cannotStart("--canary-sql: " + e.getMessage(), e);
         }
