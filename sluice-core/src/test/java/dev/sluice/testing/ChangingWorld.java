@@ -47,6 +47,8 @@ public final class ChangingWorld implements ChangeFeed, ObjectReader {
     private final Set<String> deleted = new TreeSet<>();
     private final List<Logged> log = new ArrayList<>();
     private final Map<String, Integer> feedRequests = new HashMap<>();
+    private final List<Long> firstPartFetches = new ArrayList<>();
+    private long fetchMillis;
     private int nextId;
     private int seq;
 
@@ -162,6 +164,17 @@ public final class ChangingWorld implements ChangeFeed, ObjectReader {
         return out;
     }
 
+    /** Makes every feed request take this long on the fake clock (a slow API). */
+    public synchronized ChangingWorld fetchTakes(long millis) {
+        fetchMillis = millis;
+        return this;
+    }
+
+    /** When each request of the feed's first part was made (one per catch-up window), in epoch milliseconds. */
+    public synchronized List<Long> firstPartFetches() {
+        return List.copyOf(firstPartFetches);
+    }
+
     public synchronized int feedRequests() {
         return feedRequests.values().stream().mapToInt(Integer::intValue).sum();
     }
@@ -174,6 +187,10 @@ public final class ChangingWorld implements ChangeFeed, ObjectReader {
     @Override
     public synchronized FeedPage fetch(int part, TimeRange window, String startingAfter) {
         feedRequests.merge(streams.get(part), 1, Integer::sum);
+        if (part == 0 && startingAfter == null) {
+            firstPartFetches.add(clock.epochMillis());
+        }
+        clock.advanceMillis(fetchMillis);
         String stream = streams.get(part);
         long now = clock.epochMillis();
         List<Logged> visible = new ArrayList<>();

@@ -38,6 +38,8 @@ public final class MemoryChangeSink implements ChangeSink {
     private final List<String> resets = new ArrayList<>();
     private int applies;
     private int failAt = -1;
+    private int failUntil = -1;
+    private long stateReadNanos;
 
     public MemoryChangeSink(Clock clock) {
         this.clock = clock;
@@ -63,6 +65,13 @@ public final class MemoryChangeSink implements ChangeSink {
 
     @Override
     public synchronized Optional<SyncState> state(String job, String account) {
+        if (stateReadNanos > 0) {
+            try {
+                clock.sleepNanos(stateReadNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return Optional.ofNullable(states.get(job + "|" + account));
     }
 
@@ -139,7 +148,7 @@ public final class MemoryChangeSink implements ChangeSink {
     @Override
     public synchronized Applied apply(Commit commit) {
         applies++;
-        if (applies == failAt) {
+        if (applies == failAt || (applies > failAt && applies < failUntil)) {
             throw new IllegalStateException("injected crash at apply " + applies);
         }
         int duplicates = 0;
@@ -215,6 +224,20 @@ public final class MemoryChangeSink implements ChangeSink {
     /** Makes the n-th apply from now fail before changing anything. */
     public synchronized MemoryChangeSink failAfter(int n) {
         failAt = applies + n;
+        failUntil = -1;
+        return this;
+    }
+
+    /** Makes every read of a job's state take this long on the clock (a slow database, a late wake-up). */
+    public synchronized MemoryChangeSink stateReadTakes(long millis) {
+        stateReadNanos = millis * 1_000_000L;
+        return this;
+    }
+
+    /** Makes {@code count} applies in a row fail, from the n-th from now on (an outage; 0 ends one under way). */
+    public synchronized MemoryChangeSink failNext(int n, int count) {
+        failAt = count == 0 ? -1 : applies + n;
+        failUntil = count == 0 ? -1 : failAt + count;
         return this;
     }
 

@@ -92,7 +92,7 @@ public final class StripeSync {
             ChangeApplier applier = new ChangeApplier(changes, api.reader(), api.nestedLists(),
                     requests.tallying(stats.nested()), requests.tallying(stats.rereads()), stats);
             Sync sync = new Sync(config, api.events(o.resources()), changes, applier,
-                    requests.tallying(stats.events()), clock, stats, hooks::notice);
+                    requests.tallying(stats.events()), storeRetry, clock, stats, hooks::notice);
             hooks.syncStarted(sync);
             BackfillConfig backfillConfig = BackfillConfig.builder().maxConcurrency(o.maxConcurrency())
                     .backoff(backoff).build();

@@ -1,5 +1,6 @@
 package dev.sluice.sync.run;
 
+import dev.sluice.limit.RetryWindow;
 import dev.sluice.pull.FetchFailure;
 import dev.sluice.pull.Requests;
 import dev.sluice.sync.Change;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * <li>A backfill's sweep (rows it did not list again become deletions) runs only once it is complete.</li>
  * <li>At most {@code maxEventsInMemory} events are held: a denser window is read in narrower parts.</li>
  * <li>A stop takes effect between commits, never inside one.</li>
+ * <li>Every call to the sink goes through the store's {@link RetryWindow} ({@code --db-retry-for}): a database outage
+ * is ridden out, and a commit tried again whole is harmless (applied events are recognised by id, the cursor only
+ * moves forward).</li>
  * </ul>
  */
 public final class Sync {
@@ -82,6 +87,7 @@ public final class Sync {
     private final ChangeSink sink;
     private final ChangeApplier applier;
     private final WindowReader reader;
+    private final RetryWindow storeRetry;
     private final Clock clock;
     private final SyncStats stats;
     private final Consumer<String> notices;
@@ -89,14 +95,17 @@ public final class Sync {
     private long span = -1;
 
     /**
-     * @param events  the requests reading the feed (a view of the run's one retry loop)
-     * @param notices receives what a person running the sync should be told (a fresh backfill and why)
+     * @param events     the requests reading the feed (a view of the run's one retry loop)
+     * @param storeRetry rides out a database outage: every sink call, and each commit of the applier, is tried
+     *                   again while it fails transiently, until the outage outlasts the window
+     * @param notices    receives what a person running the sync should be told (a fresh backfill and why)
      */
     public Sync(SyncConfig config, ChangeFeed feed, ChangeSink sink, ChangeApplier applier, Requests events,
-            Clock clock, SyncStats stats, Consumer<String> notices) {
+            RetryWindow storeRetry, Clock clock, SyncStats stats, Consumer<String> notices) {
         this.config = Objects.requireNonNull(config, "config");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.applier = Objects.requireNonNull(applier, "applier");
+        this.storeRetry = Objects.requireNonNull(storeRetry, "storeRetry");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.notices = Objects.requireNonNull(notices, "notices");
@@ -122,15 +131,20 @@ public final class Sync {
      * @throws CursorExpired when the cursor is past the retention and {@link SyncConfig.OnExpired#FAIL} is set
      * @throws FetchFailure  when the feed, a re-read or a nested list fails for good (without {@code follow}; with
      *                       it, the failure is logged and the next poll tries again)
+     * @throws RetryWindow.OutageTooLong when the database stays unavailable longer than the store retry's window
      */
     public SyncResult run(Target target, BackfillStep backfill, boolean follow)
             throws CursorExpired, FetchFailure, InterruptedException {
         for (String stream : target.streams()) {
-            sink.prepare(target.namespace(), stream);
+            store(() -> {
+                sink.prepare(target.namespace(), stream);
+                return null;
+            });
         }
         List<StartRule.Kind> steps = new ArrayList<>();
+        long due = -1; // when the poll under way was due, once polls follow their schedule
         while (!stopRequested) {
-            Optional<SyncState> state = sink.state(target.job(), target.account());
+            Optional<SyncState> state = store(() -> sink.state(target.job(), target.account()));
             StartRule.Step step = StartRule.next(state, target.streams(), clock.epochSecond(), config.retention());
             steps.add(step.kind());
             if (step.backfills()) {
@@ -139,7 +153,7 @@ public final class Sync {
                 }
                 continue;
             }
-            long started = clock.epochMillis();
+            long started = due >= 0 ? due : clock.epochMillis();
             try {
                 catchUp(target, state.orElseThrow());
             } catch (FetchFailure e) {
@@ -151,7 +165,13 @@ public final class Sync {
             if (!follow) {
                 break;
             }
-            pause(Math.max(0, nextPoll(started, config.pollInterval().toMillis()) - clock.epochMillis()) * 1_000_000L);
+            long interval = config.pollInterval().toMillis();
+            long now = clock.epochMillis();
+            due = nextPoll(started, interval);
+            if (due < now) { // the catch-up took longer than an interval: the next poll starts at once
+                due = nextPoll(now - interval, interval);
+            }
+            pause(Math.max(0, due - now) * 1_000_000L);
         }
         return result(target, steps, true);
     }
@@ -194,7 +214,7 @@ public final class Sync {
         if (!listing.complete()) {
             return false;
         }
-        long swept = sink.finishBackfill(begun, listing.ranges(), target.deletes());
+        long swept = store(() -> sink.finishBackfill(begun, listing.ranges(), target.deletes()));
         stats.swept.add(swept);
         stats.cursor = begun.cursor();
         if (swept > 0) {
@@ -204,11 +224,51 @@ public final class Sync {
         return true;
     }
 
-    private SyncState begin(Target target, List<String> streams, long cursor, List<String> following) {
+    private SyncState begin(Target target, List<String> streams, long cursor, List<String> following)
+            throws InterruptedException {
         SyncState s = new SyncState(target.job(), target.account(), target.namespace(), cursor,
                 SyncState.Phase.BACKFILL, following, streams, clock.epochMillis());
-        sink.beginBackfill(s);
+        store(() -> {
+            sink.beginBackfill(s);
+            return null;
+        });
         return s;
+    }
+
+    /** One call to the sink, riding out a database outage. */
+    private <T> T store(Supplier<T> call) throws InterruptedException {
+        return storeRetry.call(call);
+    }
+
+    /**
+     * One commit of the applier, riding out a database outage: tried again whole (its re-reads too), which the
+     * applied events' ids make harmless. A failed request is not the store's and goes through at once.
+     */
+    private void commit(Target target, List<Change> changes, CursorAdvance cursor)
+            throws FetchFailure, InterruptedException {
+        try {
+            store(() -> {
+                try {
+                    return applier.apply(target.namespace(), target.deletes(), changes, cursor);
+                } catch (FetchFailure | InterruptedException e) {
+                    throw new NotTheStore(e);
+                }
+            });
+        } catch (NotTheStore e) {
+            if (e.getCause() instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw (FetchFailure) e.getCause();
+        }
+    }
+
+    /** Carries a request's failure or an interrupt through the retry window, which does not retry it. */
+    private static final class NotTheStore extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotTheStore(Exception cause) {
+            super(cause);
+        }
     }
 
     /** Reads and applies events from the cursor up to {@code now − lag}, window by window. */
@@ -236,7 +296,8 @@ public final class Sync {
         }
         stats.cursor = cursor;
         stats.lagSeconds = Math.max(0, clock.epochSecond() - cursor);
-        sink.pruneApplied(target.namespace(), clock.epochSecond() - config.retention().toSeconds());
+        long before = clock.epochSecond() - config.retention().toSeconds();
+        store(() -> sink.pruneApplied(target.namespace(), before));
     }
 
     /** Applies a window's events in commits of at most {@code maxChangesPerCommit}; returns the cursor reached. */
@@ -261,7 +322,7 @@ public final class Sync {
             int to = Math.min(changes.size(), from + batch);
             long next = to < changes.size() ? changes.get(to).event().second() : hi;
             long advanced = Math.max(cursor, next);
-            applier.apply(target.namespace(), target.deletes(), changes.subList(from, to),
+            commit(target, changes.subList(from, to),
                     new CursorAdvance(target.job(), target.account(), advanced, target.streams()));
             cursor = advanced;
             stats.cursor = cursor;
@@ -271,12 +332,13 @@ public final class Sync {
     }
 
     /**
-     * When the next poll starts, given when the last one started: one interval later (whatever the catch-up took),
-     * moved to just after the next whole second. The cursor's bound {@code now − lag} moves a whole second at a time,
+     * When the next poll starts, given when the last one was due (or, the first time, started): one interval later
+     * (whatever the catch-up took), moved to just after the next whole second. The caller passes the due time, not
+     * the start: a poll that woke a few milliseconds late must not push every later one a second further. The cursor's bound {@code now − lag} moves a whole second at a time,
      * so a poll early in a second sees as much as one at its end, a second sooner.
      */
-    static long nextPoll(long lastStartMillis, long intervalMillis) {
-        long due = lastStartMillis + intervalMillis;
+    static long nextPoll(long lastDueMillis, long intervalMillis) {
+        long due = lastDueMillis + intervalMillis;
         if (intervalMillis < 1000) {
             return due;
         }

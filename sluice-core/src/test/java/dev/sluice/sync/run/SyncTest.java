@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.limit.Backoff;
+import dev.sluice.limit.RetryWindow;
 import dev.sluice.limit.RateLimiter;
 import dev.sluice.pull.NestedLists;
 import dev.sluice.pull.run.RetryingRequests;
@@ -49,8 +50,12 @@ class SyncTest {
         final SplittableRandom random;
         final SyncConfig config;
         final DeletionMode deletes;
+        final RetryingRequests requests;
+        final ChangeApplier applier;
         Sync sync;
         double changesPerPage = 2;
+        /** The memory sink's injected failures are crashes unless a test makes them a database outage. */
+        RetryWindow storeRetry = RetryWindow.none(clock);
 
         Rig(long seed, DeletionMode deletes, SyncConfig config) {
             this.world = new ChangingWorld(clock, STREAMS, seed, 7, 20_000);
@@ -59,8 +64,18 @@ class SyncTest {
             this.config = config;
             RetryingRequests requests = new RetryingRequests(new RateLimiter(RateLimiter.Config.ofRate(1000), clock),
                     new Backoff(3, Duration.ofMillis(1), Duration.ofMillis(5)), clock, seed, RetryingRequests.NO_TALLY);
-            ChangeApplier applier = new ChangeApplier(sink, world, NestedLists.NONE, requests, requests, stats);
-            sync = new Sync(config, world, sink, applier, requests, clock, stats, notices::add);
+            this.requests = requests;
+            this.applier = new ChangeApplier(sink, world, NestedLists.NONE, requests, requests, stats);
+            sync = new Sync(config, world, sink, applier, requests, storeRetry, clock, stats, notices::add);
+        }
+
+        /** From now on the sink's injected failures are a database outage ridden out for {@code window}. */
+        Rig outageRiddenOutFor(Duration window) {
+            storeRetry = new RetryWindow(RetryWindow.Config.builder().retryFor(window)
+                    .backoffBase(Duration.ofMillis(100)).backoffMax(Duration.ofSeconds(1)).build(),
+                    e -> e instanceof IllegalStateException, "the memory sink", clock);
+            sync = new Sync(config, world, sink, applier, requests, storeRetry, clock, stats, notices::add);
+            return this;
         }
 
         /** Lists each stream from a snapshot of its ids, a page at a time, with changes between the pages. */
@@ -207,6 +222,44 @@ class SyncTest {
     }
 
     @Test
+    void aDatabaseOutageInTheCatchUpIsRiddenOutAndEachEventAppliedOnce() throws Exception {
+        Rig rig = new Rig(11, DeletionMode.TOMBSTONE, SyncConfig.builder().maxChangesPerCommit(3).build())
+                .outageRiddenOutFor(Duration.ofSeconds(30));
+        for (int i = 0; i < 10; i++) {
+            rig.world.create(STREAMS.get(i % 2));
+        }
+        rig.run();
+        rig.changes(60);
+        clock.advanceMillis(LAG.toMillis() + 2_000);
+        rig.sink.failNext(2, 5); // the second commit from now and the four after it fail, then the database is back
+        long before = clock.nanoTime();
+        SyncResult result = rig.run();
+        assertThat(result.backfillsComplete()).isTrue();
+        assertThat(clock.nanoTime() - before).as("the run waited for the database")
+                .isGreaterThan(Duration.ofMillis(100).toNanos());
+        rig.settle();
+        rig.assertMatchesTheWorld();
+    }
+
+    @Test
+    void anOutageLongerThanTheWindowEndsTheRunAndTheResumeLosesNothing() throws Exception {
+        Rig rig = new Rig(12, DeletionMode.TOMBSTONE, SyncConfig.builder().maxChangesPerCommit(3).build())
+                .outageRiddenOutFor(Duration.ofSeconds(5));
+        for (int i = 0; i < 10; i++) {
+            rig.world.create(STREAMS.get(i % 2));
+        }
+        rig.run();
+        rig.changes(60);
+        clock.advanceMillis(LAG.toMillis() + 2_000);
+        rig.sink.failNext(2, 1_000);
+        assertThatThrownBy(rig::run).isInstanceOf(RetryWindow.OutageTooLong.class)
+                .hasMessageContaining("--db-retry-for 5s");
+        rig.sink.failNext(1, 0);
+        rig.settle();
+        rig.assertMatchesTheWorld();
+    }
+
+    @Test
     void anExpiredCursorBackfillsAgainAndRowsNotListedAgainBecomeDeletions() throws Exception {
         SyncConfig config = SyncConfig.builder().retention(Duration.ofMinutes(10)).build();
         Rig rig = new Rig(5, DeletionMode.TOMBSTONE, config);
@@ -281,6 +334,33 @@ class SyncTest {
         assertThat(Sync.nextPoll(10_000_050, 10_000)).isEqualTo(10_010_050);
         assertThat(Sync.nextPoll(10_000_051, 10_000)).isEqualTo(10_011_050);
         assertThat(Sync.nextPoll(10_000_300, 500)).isEqualTo(10_000_800);
+    }
+
+    /**
+     * Polls are due one interval after the previous one was due, not after it started: a catch-up that starts late
+     * (a slow wake-up) or takes a while does not push every later poll a second further (a 10 s interval read as 11).
+     */
+    @Test
+    void followPollsStayOnTheirScheduleWhateverEachCatchUpTakes() throws Exception {
+        Rig rig = new Rig(10, DeletionMode.TOMBSTONE, SyncConfig.ofDefaults());
+        rig.world.create("customers");
+        rig.run();
+        rig.world.fetchTakes(70);
+        rig.sink.stateReadTakes(30);
+        int before = rig.world.firstPartFetches().size();
+        Thread t = Thread.ofVirtual().start(() -> {
+            while (rig.world.firstPartFetches().size() < before + 8) {
+                Thread.onSpinWait();
+            }
+            rig.sync.stop();
+        });
+        rig.sync.run(new Sync.Target("job", "", NS, STREAMS, DeletionMode.TOMBSTONE), rig::backfill, true);
+        t.join();
+        List<Long> polls = rig.world.firstPartFetches().subList(before + 1, before + 8);
+        for (int i = 1; i < polls.size(); i++) {
+            assertThat(polls.get(i) - polls.get(i - 1)).as("poll %d after the one before", i).isEqualTo(10_000);
+            assertThat(polls.get(i) % 1000).as("poll %d's place in its second", i).isEqualTo(80);
+        }
     }
 
     @Test
