@@ -82,35 +82,49 @@ public final class SyncStripeCommand implements Callable<Integer> {
                 System.out, System.err);
     }
 
-    /** Runs a sync with progress, Ctrl-C handling and a summary; returns the exit code. */
+    /**
+     * Runs a sync with progress, Ctrl-C handling and a summary; returns the exit code. The JVM's exit after a
+     * SIGTERM waits for the summary too (the stop holds it until this returns), so a stopped follow still prints it.
+     */
     public static int execute(StripeBackfill.Options options, SyncConfig config, DeletionMode deletes, boolean follow,
             boolean json, boolean quiet, PrintStream out, PrintStream err) throws InterruptedException {
-        StripeSync.Outcome outcome;
-        try {
-            outcome = run(options, config, deletes, follow, quiet || json, err);
-        } catch (Sync.CursorExpired e) {
-            err.println("sluice: " + e.getMessage());
-            return 1;
-        } catch (FetchFailure e) {
-            err.println("sluice: " + e.getMessage());
-            err.println("What was committed stays; run the same command again to go on from the cursor.");
-            return 1;
+        try (GracefulStop stop = GracefulStop.install()) {
+            StripeSync.Outcome outcome;
+            try {
+                outcome = run(options, config, deletes, follow, quiet || json, err, stop);
+            } catch (Sync.CursorExpired e) {
+                err.println("sluice: " + e.getMessage());
+                return 1;
+            } catch (FetchFailure e) {
+                err.println("sluice: " + e.getMessage());
+                err.println("What was committed stays; run the same command again to go on from the cursor.");
+                return 1;
+            }
+            if (json) {
+                out.println(SyncSummary.json(outcome).toString());
+            } else {
+                SyncSummary.text(outcome, out);
+            }
+            out.flush();
+            return outcome.sync().complete() || outcome.sync().stopped() ? 0 : 1;
         }
-        if (json) {
-            out.println(SyncSummary.json(outcome).toString());
-        } else {
-            SyncSummary.text(outcome, out);
-        }
-        out.flush();
-        return outcome.sync().complete() || outcome.sync().stopped() ? 0 : 1;
     }
 
     /** Runs a sync with progress on {@code err} (unless {@code quiet}) and Ctrl-C handling; returns how it ended. */
     public static StripeSync.Outcome run(StripeBackfill.Options options, SyncConfig config, DeletionMode deletes,
             boolean follow, boolean quiet, PrintStream err)
             throws Sync.CursorExpired, FetchFailure, InterruptedException {
+        try (GracefulStop stop = GracefulStop.install()) {
+            return run(options, config, deletes, follow, quiet, err, stop);
+        }
+    }
+
+    /** Runs a sync whose Ctrl-C handling is {@code stop}'s: a stop ends it after the commit under way. */
+    private static StripeSync.Outcome run(StripeBackfill.Options options, SyncConfig config, DeletionMode deletes,
+            boolean follow, boolean quiet, PrintStream err, GracefulStop stop)
+            throws Sync.CursorExpired, FetchFailure, InterruptedException {
         AtomicReference<ProgressDisplay> display = new AtomicReference<>();
-        try (GracefulStop stop = GracefulStop.install(); SyncProgress progress = new SyncProgress(err, quiet)) {
+        try (SyncProgress progress = new SyncProgress(err, quiet)) {
             AtomicReference<Sync> sync = new AtomicReference<>();
             AtomicReference<Backfill> backfill = new AtomicReference<>();
             stop.stopWith(() -> { // the commit under way finishes before the JVM exits
