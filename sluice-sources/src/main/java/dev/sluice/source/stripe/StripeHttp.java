@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Stripe's HTTP contract, shared by every Stripe request Sluice makes — list pages, events, retrieves, nested
@@ -134,16 +135,21 @@ final class StripeHttp {
         Headers headers = response.headers();
         byte[] body;
         long left = deadline - System.nanoTime();
-        ScheduledFuture<?> cutOff = DEADLINES.schedule(() -> closeQuietly(response), Math.max(0, left),
-                TimeUnit.NANOSECONDS);
+        // Set before the answer is closed: the reader can see its stream end before the cut-off task has returned,
+        // so the task's own state (isDone) would call a deadline a broken connection.
+        AtomicBoolean cut = new AtomicBoolean();
+        ScheduledFuture<?> cutOff = DEADLINES.schedule(() -> {
+            cut.set(true);
+            closeQuietly(response);
+        }, Math.max(0, left), TimeUnit.NANOSECONDS);
         try (response) {
             body = response.inputStream().readAllBytes();
         } catch (IOException | RuntimeException e) {
-            throw transportFailure(uri, cutOff.isDone() ? new TimeoutException() : e);
+            throw transportFailure(uri, cut.get() ? new TimeoutException() : e);
         } finally {
             cutOff.cancel(false);
         }
-        if (cutOff.isDone() && !cutOff.isCancelled()) {
+        if (cut.get()) {
             throw transportFailure(uri, new TimeoutException()); // the body came whole, but after the deadline
         }
         try {
