@@ -10,13 +10,16 @@ import dev.sluice.cli.testing.CapturedOutput;
 import dev.sluice.sim.stripe.StripeSimConfig;
 import dev.sluice.sim.stripe.StripeSimulator;
 import dev.sluice.store.DatabaseUrl;
+import dev.sluice.store.DatabaseUrl.Kind;
+import dev.sluice.store.testing.TestDatabases;
 import dev.sluice.sync.DeletionMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +40,7 @@ class SyncExpiryTest {
 
     private int sync(StripeSimulator sim, DatabaseUrl db, String... more) {
         List<String> args = new ArrayList<>(List.of("sync", "stripe", "--base-url", sim.baseUrl(),
-                "--api-key", "sk_test_expiry", "--db", "sqlite:" + db.file().orElseThrow(), "--resources",
+                "--api-key", "sk_test_expiry", "--db", db.toString(), "--resources",
                 String.join(",", RESOURCES), "--rps", "1000", "--job", "exp", "--events-lag", "1s",
                 "--events-retention", "15s", "--json", "--quiet"));
         args.addAll(List.of(more));
@@ -50,11 +53,12 @@ class SyncExpiryTest {
         return JSON.readTree(lines[lines.length - 1]);
     }
 
-    @Test
-    void anExpiredCursorFailsWhenToldToAndOtherwiseBackfillsAgainAndMarksWhatWentMissing() throws Exception {
+    @ParameterizedTest
+    @MethodSource(TestDatabases.KINDS)
+    void anExpiredCursorFailsWhenToldToAndOtherwiseBackfillsAgainAndMarksWhatWentMissing(Kind kind) throws Exception {
         StripeSimConfig config = StripeSimConfig.builder().port(0).seed(5).objects(200).resources(RESOURCES)
                 .rps(100_000).eventsRetention(Duration.ofSeconds(15)).build();
-        DatabaseUrl db = DatabaseUrl.parse("sqlite:" + dir.resolve("expiry.db"));
+        DatabaseUrl db = TestDatabases.fresh(kind, dir);
         try (StripeSimulator sim = StripeSimulator.start(config)) {
             assertThat(sync(sim, db)).isZero();
             long cursor = summary().get("cursor").asLong();

@@ -9,6 +9,8 @@ import dev.sluice.sim.stripe.StripeSimConfig;
 import dev.sluice.sim.stripe.StripeSimulator;
 import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
+import dev.sluice.store.DatabaseUrl.Kind;
+import dev.sluice.store.testing.TestDatabases;
 import dev.sluice.sync.DeletionMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,11 +43,12 @@ class SyncKillAndResumeTest {
     @TempDir
     Path dir;
 
-    @Test
-    void sigkillDuringTheCatchUpThenResumeAppliesEachEventOnce() throws Exception {
+    @ParameterizedTest
+    @MethodSource(TestDatabases.KINDS)
+    void sigkillDuringTheCatchUpThenResumeAppliesEachEventOnce(Kind kind) throws Exception {
         StripeSimConfig config = StripeSimConfig.builder().port(0).seed(21).objects(300).resources(RESOURCES)
                 .rps(100_000).build();
-        DatabaseUrl db = DatabaseUrl.parse("sqlite:" + dir.resolve("sync-kill.db"));
+        DatabaseUrl db = TestDatabases.fresh(kind, dir);
         SplittableRandom random = new SplittableRandom(77);
         try (StripeSimulator sim = StripeSimulator.start(config)) {
             SimSync.run(SimSync.options(sim, db, RESOURCES, "kill"), SimSync.config(), DeletionMode.TOMBSTONE);
@@ -89,7 +93,7 @@ class SyncKillAndResumeTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "dev.sluice.cli.Main", "sync", "stripe", "--base-url", sim.baseUrl(), "--api-key", "sk_test_kill",
-                "--db", "sqlite:" + db.file().orElseThrow(), "--resources", String.join(",", RESOURCES),
+                "--db", db.toString(), "--resources", String.join(",", RESOURCES),
                 "--rps", "40", "--job", "kill", "--events-lag", "2s", "--json"));
         Path out = dir.resolve("out-" + System.nanoTime() + ".json");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile())
