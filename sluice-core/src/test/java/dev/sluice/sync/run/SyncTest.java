@@ -221,16 +221,21 @@ class SyncTest {
         rig.assertMatchesTheWorld();
     }
 
-    @Test
-    void aDatabaseOutageInTheCatchUpIsRiddenOutAndEachEventAppliedOnce() throws Exception {
-        Rig rig = new Rig(11, DeletionMode.TOMBSTONE, SyncConfig.builder().maxChangesPerCommit(3).build())
-                .outageRiddenOutFor(Duration.ofSeconds(30));
+    /** Synced once, then 60 changes whose events are readable: commits of three changes each are to come. */
+    private Rig withEventsToRead(long seed) throws Exception {
+        Rig rig = new Rig(seed, DeletionMode.TOMBSTONE, SyncConfig.builder().maxChangesPerCommit(3).build());
         for (int i = 0; i < 10; i++) {
             rig.world.create(STREAMS.get(i % 2));
         }
         rig.run();
         rig.changes(60);
         clock.advanceMillis(LAG.toMillis() + 2_000);
+        return rig;
+    }
+
+    @Test
+    void aDatabaseOutageInTheCatchUpIsRiddenOutAndEachEventAppliedOnce() throws Exception {
+        Rig rig = withEventsToRead(11).outageRiddenOutFor(Duration.ofSeconds(30));
         rig.sink.failNext(2, 5); // the second commit from now and the four after it fail, then the database is back
         long before = clock.nanoTime();
         SyncResult result = rig.run();
@@ -243,14 +248,7 @@ class SyncTest {
 
     @Test
     void anOutageLongerThanTheWindowEndsTheRunAndTheResumeLosesNothing() throws Exception {
-        Rig rig = new Rig(12, DeletionMode.TOMBSTONE, SyncConfig.builder().maxChangesPerCommit(3).build())
-                .outageRiddenOutFor(Duration.ofSeconds(5));
-        for (int i = 0; i < 10; i++) {
-            rig.world.create(STREAMS.get(i % 2));
-        }
-        rig.run();
-        rig.changes(60);
-        clock.advanceMillis(LAG.toMillis() + 2_000);
+        Rig rig = withEventsToRead(12).outageRiddenOutFor(Duration.ofSeconds(5));
         rig.sink.failNext(2, 1_000);
         assertThatThrownBy(rig::run).isInstanceOf(RetryWindow.OutageTooLong.class)
                 .hasMessageContaining("--db-retry-for 5s");
