@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Invoices with 0, 10, 11 and 250 lines through the command line: {@code backfill stripe} and {@code sync stripe}
  * store each with its whole list ({@code has_more: false}), and both summaries count the requests that fetched the
- * rest apart, as {@code nested_requests}: ten lines come embedded, the rest in pages of 100.
+ * rest apart, as {@code nested_requests}: ten lines come embedded, the rest in pages of 100. The simulator answers
+ * exactly the requests the summary counts, each of which took a token from the run's one limiter.
  */
 class InvoiceLinesCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,7 +88,12 @@ class InvoiceLinesCommandTest {
             long lastChange = sim.changes().getLast().atMillis() / 1000;
             Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> System.currentTimeMillis() / 1000 - 1 > lastChange + 1);
+            long served = sim.stats().requests();
             JsonNode caughtUp = run("sync", sim, db, "lines", "--events-lag", "1s");
+            // Every request the simulator answered is one the summary counts: each went through the run's limiter.
+            JsonNode requests = caughtUp.get("requests");
+            assertThat(sim.stats().requests() - served).isEqualTo(requests.get("events").asLong()
+                    + requests.get("nested_requests").asLong() + requests.get("rereads").asLong());
             Map<String, String> changed = sim.objects(null, "invoices", true);
             assertThat(caughtUp.get("changes_applied").asLong()).isEqualTo(changed.size());
             assertThat(caughtUp.get("requests").get("nested_requests").asLong()).isEqualTo(nestedRequests(changed));
