@@ -4,6 +4,7 @@ import dev.sluice.cli.pull.StripeBackfill;
 import dev.sluice.pull.run.BackfillResult;
 import dev.sluice.sim.stripe.Digest;
 import dev.sluice.sim.stripe.Profile;
+import dev.sluice.sim.stripe.RandomShape;
 import dev.sluice.sim.stripe.ServedRequest;
 import dev.sluice.sim.stripe.Stats;
 import dev.sluice.sim.stripe.StripeSimConfig;
@@ -48,6 +49,7 @@ public final class BackfillBench {
      * What to run, validated by {@link BenchBackfillCommand}.
      *
      * @param profiles   data profiles, one panel each; ignored when {@code dataset} is set
+     * @param shapes     random shapes ({@code --shapes random:N}), one panel each after the profiles
      * @param dataset    a dataset file for the simulator instead of generated data, or {@code null}
      * @param objects    objects over all resources (generated data only)
      * @param resources  resources the simulator holds and the backfill reads
@@ -59,10 +61,12 @@ public final class BackfillBench {
      * @param warmup     first run a small unmeasured backfill with each planner, so the first measured run does
      *                   not pay for class loading and JIT compilation of the HTTP, JSON and SQLite paths
      */
-    public record Scenario(List<Profile> profiles, Path dataset, int objects, List<String> resources, double rps,
-            long latencyMs, List<String> planners, boolean rpsUnknown, long seed, boolean warmup) {
+    public record Scenario(List<Profile> profiles, List<RandomShape> shapes, Path dataset, int objects,
+            List<String> resources, double rps, long latencyMs, List<String> planners, boolean rpsUnknown, long seed,
+            boolean warmup) {
         public Scenario {
             profiles = List.copyOf(profiles);
+            shapes = List.copyOf(shapes);
             resources = List.copyOf(resources);
             planners = List.copyOf(planners);
         }
@@ -76,10 +80,14 @@ public final class BackfillBench {
             return latencyMs / 4;
         }
 
-        /** The panel names: profile flag values, or one {@code dataset:<file name>}. */
+        /** The panel names: profile flag values then {@code random:K}, or one {@code dataset:<file name>}. */
         public List<String> profileLabels() {
-            return dataset != null ? List.of("dataset:" + dataset.getFileName())
-                    : profiles.stream().map(Profile::flagValue).toList();
+            if (dataset != null) {
+                return List.of("dataset:" + dataset.getFileName());
+            }
+            List<String> labels = new ArrayList<>(profiles.stream().map(Profile::flagValue).toList());
+            shapes.forEach(s -> labels.add(s.flagValue()));
+            return labels;
         }
     }
 
@@ -155,7 +163,10 @@ public final class BackfillBench {
         if (scenario.dataset() != null) {
             return b.dataset(scenario.dataset()).build();
         }
-        return b.objects(scenario.objects()).profile(scenario.profiles().get(profileIndex)).build();
+        b.objects(scenario.objects());
+        int profiles = scenario.profiles().size();
+        return (profileIndex < profiles ? b.profile(scenario.profiles().get(profileIndex))
+                : b.shape(scenario.shapes().get(profileIndex - profiles))).build();
     }
 
     private BenchRun runOne(String profile, String planner, StripeSimConfig config, Path dir)
@@ -182,7 +193,7 @@ public final class BackfillBench {
             } catch (RuntimeException e) {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 return new BenchRun(profile, planner, seconds, 0, 0, 0, 0, pagesMin, boundSeconds, false, 0,
-                        "the backfill threw " + e, perSecond(sim.requestLog()));
+                        "the backfill threw " + e, perSecond(sim.requestLog()), 0, 0);
             }
             Stats stats = sim.stats();
             String failure = result.complete() ? mismatch(sim, db) : "the backfill stopped before the end: "
@@ -191,7 +202,8 @@ public final class BackfillBench {
                             .toList();
             return new BenchRun(profile, planner, result.seconds(), result.stats().requests(),
                     result.stats().wasted(), stats.count(429), stats.maxRequestsInAny1sWindow(), pagesMin,
-                    boundSeconds, failure == null, peakHeapMb, failure, perSecond(sim.requestLog()));
+                    boundSeconds, failure == null, peakHeapMb, failure, perSecond(sim.requestLog()),
+                    result.stats().partialPages(), result.stats().segments());
         } finally {
             deleteSqlite(file);
         }

@@ -2,6 +2,7 @@ package dev.sluice.cli.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.sim.stripe.Profile;
+import dev.sluice.sim.stripe.RandomShape;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -26,13 +27,19 @@ import picocli.CommandLine.Option;
 public final class BenchBackfillCommand implements Callable<Integer> {
     static final List<String> ALL_PLANNERS = List.of("adaptive", "fixed", "sequential");
 
-    @Option(names = "--quick", description = "spikes and uniform, 20,000 objects: well under a minute.")
+    @Option(names = "--quick", description = "spikes and uniform (or the --shapes), 20,000 objects, adaptive and "
+            + "fixed: under a minute (a few minutes with --shapes random:20).")
     boolean quick;
 
     @Option(names = "--profiles", paramLabel = "p1,p2|all",
             description = "Data profiles (uniform, recent, spikes, pileup, sparse-old) or all. Default: all "
                     + "(with --quick: spikes,uniform).")
     String profiles;
+
+    @Option(names = "--shapes", paramLabel = "random:N",
+            description = "N random accounts from the simulator's generator of mixtures (random:0 .. random:N-1 of "
+                    + "--seed), each a panel; alone, they replace the default profiles.")
+    String shapes;
 
     @Option(names = "--dataset", paramLabel = "FILE",
             description = "A simulator dataset file instead of generated data (one panel, named after the file).")
@@ -87,11 +94,13 @@ public final class BenchBackfillCommand implements Callable<Integer> {
                 num(scenario.rps()), scenario.rpsUnknown() ? " (client told " + num(scenario.clientRps()) + ")" : "",
                 scenario.latencyMs());
         List<BenchRun> runs = new BackfillBench(scenario, r -> err.printf(Locale.ROOT,
-                "  %-12s %-10s %6.1f s  %5d requests  efficiency %.2f  %s%n", r.profile(), r.planner(), r.seconds(),
-                r.requests(), r.efficiency(), r.complete() ? "complete" : "INCOMPLETE")).run();
+                "  %-12s %-10s %6.1f s  %5d requests (%.3f x pages_min, %d empty, %d partial, %d segments)  "
+                        + "%d 429s  efficiency %.3f  %s%n", r.profile(), r.planner(), r.seconds(), r.requests(),
+                r.requestRatio(), r.wastedRequests(), r.partialPages(), r.segments(), r.http429(), r.efficiency(),
+                r.complete() ? "complete" : "INCOMPLETE")).run();
 
         ObjectNode report = BenchReport.json(MachineInfo.current(), scenario, runs);
-        BenchArgs.publish(report, BenchReport.markdown(runs), json, err);
+        BenchArgs.publish(report, BenchReport.markdown(runs) + "\n" + BenchReport.summaryMarkdown(runs), json, err);
         if (plot != null) {
             String title = String.format(Locale.ROOT, "sluice bench backfill: requests/s, %s, limit %s rps%s, %d ms",
                     scenario.dataset() != null ? "dataset" : scenario.objects() + " objects", num(scenario.rps()),
@@ -118,7 +127,8 @@ public final class BenchBackfillCommand implements Callable<Integer> {
             }
             profileList = List.of();
         } else if (profiles == null) {
-            profileList = quick ? List.of(Profile.SPIKES, Profile.UNIFORM) : List.of(Profile.values());
+            profileList = shapes != null ? List.of()
+                    : quick ? List.of(Profile.SPIKES, Profile.UNIFORM) : List.of(Profile.values());
         } else if (profiles.trim().equals("all")) {
             profileList = List.of(Profile.values());
         } else {
@@ -153,8 +163,31 @@ public final class BenchBackfillCommand implements Callable<Integer> {
         if (resourceList.isEmpty()) {
             throw new IllegalArgumentException("--resources must name at least one resource");
         }
-        return new BackfillBench.Scenario(profileList, dataset, objectCount, resourceList, rps, latencyMs,
+        List<RandomShape> shapeList = List.of();
+        if (shapes != null) {
+            if (dataset != null) {
+                throw new IllegalArgumentException("--shapes and --dataset exclude each other (a dataset fixes the data)");
+            }
+            shapeList = RandomShape.first(shapeCount(shapes));
+        }
+        return new BackfillBench.Scenario(profileList, shapeList, dataset, objectCount, resourceList, rps, latencyMs,
                 plannerList, rpsUnknown, seed, !noWarmup);
+    }
+
+    /** N of {@code random:N}, 1..1000. */
+    static int shapeCount(String value) {
+        String v = value.trim();
+        try {
+            if (v.startsWith("random:")) {
+                int n = Integer.parseInt(v.substring("random:".length()));
+                if (n >= 1 && n <= 1000) {
+                    return n;
+                }
+            }
+        } catch (NumberFormatException ignored) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException("--shapes must be random:N with N in 1..1000, was '" + value + "'");
     }
 
     private static String num(double v) {

@@ -18,10 +18,13 @@ import java.util.List;
  * @param peakHeapMb               the largest used heap of this JVM sampled during the run (simulator included)
  * @param failure                  why the run is not complete, or {@code null}
  * @param requestsPerSecond        requests arriving at the simulator in each second since the run started
+ * @param partialPages             pages that brought some new objects but less than a full page (one per resource
+ *                                 is unavoidable and counted in {@code pagesMin})
+ * @param segments                 segments the engine read from, probes and splits included
  */
 public record BenchRun(String profile, String planner, double seconds, long requests, long wastedRequests,
         long http429, long maxRequestsInAny1sWindow, long pagesMin, double boundSeconds, boolean complete,
-        double peakHeapMb, String failure, List<Integer> requestsPerSecond) {
+        double peakHeapMb, String failure, List<Integer> requestsPerSecond, long partialPages, long segments) {
 
     public BenchRun {
         requestsPerSecond = List.copyOf(requestsPerSecond);
@@ -30,6 +33,11 @@ public record BenchRun(String profile, String planner, double seconds, long requ
     /** {@code boundSeconds / seconds}: 1.0 is a run at the rate limit with no request to spare. */
     public double efficiency() {
         return seconds <= 0 ? 0 : boundSeconds / seconds;
+    }
+
+    /** {@code requests / pagesMin}: 1.0 sends no request a perfect planner would not. */
+    public double requestRatio() {
+        return pagesMin <= 0 ? 0 : (double) requests / pagesMin;
     }
 
     /** The share of requests that were answered 429. */

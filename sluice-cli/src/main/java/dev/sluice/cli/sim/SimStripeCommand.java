@@ -27,7 +27,8 @@ public final class SimStripeCommand implements Callable<Integer> {
     int objects;
 
     @Option(names = "--profile", defaultValue = "uniform",
-            description = "uniform, recent, spikes, pileup or sparse-old. Default: ${DEFAULT-VALUE}.")
+            description = "uniform, recent, spikes, pileup, sparse-old, or random:K (shape K of --seed from the "
+                    + "generator of mixtures). Default: ${DEFAULT-VALUE}.")
     String profile;
 
     @Option(names = "--seed", defaultValue = "1", description = "The same seed gives the same objects. Default: ${DEFAULT-VALUE}.")

@@ -89,6 +89,34 @@ class BenchBackfillCommandTest {
     }
 
     @Test
+    void randomShapesAreRunAndSummarisedPerPlanner() throws Exception {
+        Path json = dir.resolve("shapes.json");
+        int code = Main.run("bench", "backfill", "--shapes", "random:2", "--seed", "3", "--objects", "1200",
+                "--rps", "2000", "--latency-ms", "0", "--planners", "adaptive,fixed", "--no-warmup", "--json",
+                json.toString());
+        assertThat(code).isZero();
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.path("params").path("profiles")).extracting(JsonNode::asText)
+                .containsExactly("random:0", "random:1");
+        JsonNode runs = report.path("runs");
+        assertThat(runs.size()).isEqualTo(4);
+        for (JsonNode run : runs) {
+            assertThat(run.path("complete").asBoolean()).isTrue();
+            assertThat(run.path("requests_per_pages_min").asDouble()).isGreaterThanOrEqualTo(1.0);
+            assertThat(run.path("partial_pages").asLong()).isPositive();
+            assertThat(run.path("segments").asLong()).isPositive();
+        }
+        for (String planner : List.of("adaptive", "fixed")) {
+            JsonNode s = report.path("summary").path(planner);
+            assertThat(s.path("runs").asInt()).isEqualTo(2);
+            assertThat(s.path("efficiency_min").asDouble()).isPositive()
+                    .isLessThanOrEqualTo(s.path("efficiency_median").asDouble());
+        }
+        assertThat(Main.run("bench", "backfill", "--shapes", "random:0")).isEqualTo(2);
+        assertThat(Main.run("bench", "backfill", "--shapes", "spiky:3")).isEqualTo(2);
+    }
+
+    @Test
     void badFlagsAreNamed() {
         assertThat(Main.run("bench", "backfill", "--planners", "adaptive,greedy")).isEqualTo(2);
         assertThat(Main.run("bench", "backfill", "--profiles", "lumpy")).isEqualTo(2);

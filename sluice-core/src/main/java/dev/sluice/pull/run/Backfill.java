@@ -158,6 +158,7 @@ public final class Backfill {
                         : Segment.resumed(s.stream(), nextId++, r);
                 st.segments.add(seg);
                 ready.add(seg);
+                stats.segments.increment();
             }
         }
 
@@ -194,6 +195,7 @@ public final class Backfill {
                 }
                 streams.get(seg.stream()).segments.add(seg);
                 ready.add(seg);
+                stats.segments.increment();
                 LOG.debug("split off {}", seg);
             }
             Segment seg;
@@ -264,6 +266,9 @@ public final class Backfill {
                     continue;
                 }
                 List<SourceRecord> kept = apply(st, seg, c.page());
+                if (!kept.isEmpty() && kept.size() < Segment.PAGE_SIZE) {
+                    stats.partial.increment();
+                }
                 if (kept.isEmpty()) {
                     stats.wasted.increment();
                     LOG.debug("no new object from {} (answer of {} items)", seg, c.page().items().size());
@@ -301,6 +306,7 @@ public final class Backfill {
                     seg.abandon();
                     st.segments.addAll(replacement);
                     ready.addAll(replacement);
+                    stats.segments.add(replacement.size());
                     return List.of();
                 }
             }

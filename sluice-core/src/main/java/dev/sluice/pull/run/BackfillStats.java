@@ -8,6 +8,8 @@ public final class BackfillStats {
     final RequestCounts nested = new RequestCounts();
     final LongAdder objects = new LongAdder();
     final LongAdder wasted = new LongAdder();
+    final LongAdder partial = new LongAdder();
+    final LongAdder segments = new LongAdder();
     volatile int segmentsLive;
     volatile int inFlight;
     volatile double rate;
@@ -50,7 +52,7 @@ public final class BackfillStats {
         RequestCounts.Snapshot l = lists.snapshot();
         return new Snapshot(l.requests(), l.answered(), objects.sum(), wasted.sum(), l.throttled(), l.serverErrors(),
                 l.transportErrors(), l.retries(), segmentsLive, inFlight, rate, latencySeconds, estimatedRemaining,
-                nested.snapshot().requests());
+                nested.snapshot().requests(), partial.sum(), segments.sum());
     }
 
     /**
@@ -65,9 +67,12 @@ public final class BackfillStats {
      * @param estimatedRemaining objects the planner expects are still unread (a rough guess early on)
      * @param nestedRequests  requests completing nested lists (an invoice's lines), counted apart from
      *                        {@code requests}
+     * @param partialPages    pages that brought some new objects but fewer than a full page: each stream's last
+     *                        page is one, every other is a request a planner with perfect knowledge would not send
+     * @param segments        segments the run read from, the probes and every split included
      */
     public record Snapshot(long requests, long pages, long objects, long wasted, long throttled, long serverErrors,
             long transportErrors, long retries, int segmentsLive, int inFlight, double rate, double latencySeconds,
-            long estimatedRemaining, long nestedRequests) {
+            long estimatedRemaining, long nestedRequests, long partialPages, long segments) {
     }
 }

@@ -38,6 +38,8 @@ import java.util.Set;
  * @param seed            seed for data, ids, object bodies and fault dice
  * @param objects         objects in total across {@code resources}
  * @param profile         how {@code created} is spread over the account's life
+ * @param shape           a random shape ({@code --profile random:K}) that replaces {@code profile} and the account's
+ *                        age, or {@code null}
  * @param resources       the resources that hold data, e.g. {@code customers}; others answer empty lists
  * @param dataset         a dataset file that overrides objects/profile/seed/resources, or {@code null}
  * @param now             epoch second the data ends at (every initial {@code created} is {@code < now})
@@ -71,6 +73,7 @@ public record StripeSimConfig(
         long seed,
         int objects,
         Profile profile,
+        RandomShape shape,
         List<String> resources,
         Path dataset,
         long now,
@@ -126,6 +129,7 @@ public record StripeSimConfig(
         b.seed = seed;
         b.objects = objects;
         b.profile = profile;
+        b.shape = shape;
         b.resources = new ArrayList<>(resources);
         b.dataset = dataset;
         b.now = now;
@@ -176,6 +180,7 @@ public record StripeSimConfig(
         private long seed = 1;
         private int objects = 10_000;
         private Profile profile = Profile.UNIFORM;
+        private RandomShape shape;
         private List<String> resources = new ArrayList<>(List.of("customers", "charges", "invoices"));
         private Path dataset;
         private Long now; // null: the current time at build()
@@ -232,11 +237,26 @@ public record StripeSimConfig(
         public Builder profile(Profile profile) {
             check(profile != null, "--profile must not be empty");
             this.profile = profile;
+            this.shape = null;
             return this;
         }
 
-        /** Parses {@code uniform|recent|spikes|pileup|sparse-old}. */
+        /** A random shape in place of a profile (and of the account's age, which the shape draws). */
+        public Builder shape(RandomShape shape) {
+            check(shape != null, "--profile random:K needs K");
+            this.shape = shape;
+            return this;
+        }
+
+        /** Parses {@code uniform|recent|spikes|pileup|sparse-old|random:K}. */
         public Builder profile(String profile) {
+            if (RandomShape.names(profile)) {
+                try {
+                    return shape(RandomShape.parse(profile));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--profile " + e.getMessage(), e);
+                }
+            }
             return profile(Profile.parse(profile));
         }
 
@@ -437,7 +457,7 @@ public record StripeSimConfig(
             int capacity = burst != null ? burst
                     : Double.isInfinite(rps) ? Integer.MAX_VALUE : (int) Math.max(1, Math.ceil(rps * 0.1));
             long end = now != null ? now : Instant.now().getEpochSecond();
-            return new StripeSimConfig(port, bindAddress, seed, objects, profile, resources, dataset, end, age, rps,
+            return new StripeSimConfig(port, bindAddress, seed, objects, profile, shape, resources, dataset, end, age, rps,
                     capacity, latencyMs, latencyJitterMs, errorRate, throttleRate, hangRate, hangMs, truncateRate,
                     createRate, apiKeys, updateRate, deleteRate, changesFor, eventsRetention, invoiceLines, webhookUrl,
                     webhookSecret, webhookDuplicateRate, webhookShuffleMs, accounts, rateScope);

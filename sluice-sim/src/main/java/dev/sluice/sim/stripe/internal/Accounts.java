@@ -65,11 +65,14 @@ public final class Accounts {
     private static SimAccount account(StripeSimConfig config, DatasetFile file, String id, long seed, long created,
                                       boolean isConnected, String name, Set<String> taken) {
         Map<ResourceKind, List<Entry>> data;
+        List<ResourceKind> kinds = config.resources().stream().map(r -> ResourceKind.byName(r).orElseThrow()).toList();
         if (file != null) {
             data = Population.generate(seed, file.resources(), taken);
+        } else if (config.shape() != null) {
+            ShapeGenerator.Drawn drawn = ShapeGenerator.draw(seed, config.shape(), config.objects(), kinds, config.now());
+            created = drawn.accountCreated();
+            data = Population.generate(seed, drawn.spans(), taken);
         } else {
-            List<ResourceKind> kinds = config.resources().stream()
-                    .map(r -> ResourceKind.byName(r).orElseThrow()).toList();
             data = Population.generate(seed, config.profile(), config.objects(), kinds, created, config.now(), taken);
         }
         ObjectRenderer renderer = new ObjectRenderer(seed, config.now(), config.invoiceLines());
