@@ -4,6 +4,7 @@ import dev.sluice.cli.CommandFailure;
 import dev.sluice.cli.Converters;
 import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
+import dev.sluice.store.JobLock;
 import dev.sluice.store.StoreException;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -55,6 +56,21 @@ public final class DatabaseOption {
             return Database.open(url, maxConnections, connectionTimeout);
         } catch (StoreException e) {
             throw CommandFailure.cannotStart("--db: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes the job's lock on SQLite ({@link JobLock}): a second process on a running job is refused with a message
+     * naming the owner's pid and host, instead of duplicating the job. PostgreSQL needs none (its processes
+     * cooperate).
+     *
+     * @throws CommandFailure exit code {@value CommandFailure#CANNOT_START}
+     */
+    public static JobLock lockJob(DatabaseUrl url, String job) {
+        try {
+            return JobLock.acquire(url, job);
+        } catch (StoreException e) {
+            throw CommandFailure.cannotStart(e.getMessage(), e);
         }
     }
 }

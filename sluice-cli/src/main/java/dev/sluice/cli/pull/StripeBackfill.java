@@ -17,6 +17,7 @@ import dev.sluice.source.stripe.StripeListSource;
 import dev.sluice.store.Database;
 import dev.sluice.store.DatabaseUrl;
 import dev.sluice.store.JdbcRecordSink;
+import dev.sluice.store.JobLock;
 import dev.sluice.time.Clock;
 import java.net.URI;
 import java.time.Duration;
@@ -197,7 +198,8 @@ public final class StripeBackfill {
         RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(o.rps()), clock);
         BackfillConfig config = BackfillConfig.builder().maxConcurrency(o.maxConcurrency())
                 .backoff(Backoff.builder().maxAttempts(o.maxAttempts()).build()).build();
-        try (Database db = DatabaseOption.open(o.db(), 4); JdbcRecordSink sink = new JdbcRecordSink(db, clock)) {
+        try (JobLock lock = DatabaseOption.lockJob(o.db(), o.job());
+             Database db = DatabaseOption.open(o.db(), 4); JdbcRecordSink sink = new JdbcRecordSink(db, clock)) {
             if (o.restart()) {
                 sink.resetJob(o.job());
             }

@@ -19,6 +19,7 @@ import dev.sluice.source.stripe.StripeApi;
 import dev.sluice.store.Database;
 import dev.sluice.store.JdbcChangeSink;
 import dev.sluice.store.JdbcRecordSink;
+import dev.sluice.store.JobLock;
 import dev.sluice.sync.DeletionMode;
 import dev.sluice.sync.run.ChangeApplier;
 import dev.sluice.sync.run.Sync;
@@ -83,7 +84,8 @@ public final class StripeSync {
         SyncStats stats = new SyncStats();
         RetryingRequests requests = new RetryingRequests(limiter, backoff, clock, 1, RetryingRequests.NO_TALLY);
         List<BackfillResult> backfills = new ArrayList<>();
-        try (Database db = DatabaseOption.open(o.db(), 4); JdbcRecordSink lists = new JdbcRecordSink(db, clock);
+        try (JobLock lock = DatabaseOption.lockJob(o.db(), o.job());
+             Database db = DatabaseOption.open(o.db(), 4); JdbcRecordSink lists = new JdbcRecordSink(db, clock);
              JdbcChangeSink changes = new JdbcChangeSink(db, clock)) {
             if (o.restart()) {
                 changes.forget(o.job(), OWN_ACCOUNT);
