@@ -61,7 +61,7 @@ public final class JobLock implements AutoCloseable {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new StoreException("cannot create the job lock " + file + ": " + e, e);
+            throw new StoreException("--db: cannot create the job lock " + file + " (" + e.getMessage() + ")", e);
         }
         try {
             FileLock lock;
@@ -87,7 +87,7 @@ public final class JobLock implements AutoCloseable {
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new StoreException("cannot take the job lock " + file + ": " + e, e);
+            throw new StoreException("--db: cannot take the job lock " + file + " (" + e.getMessage() + ")", e);
         }
     }
 

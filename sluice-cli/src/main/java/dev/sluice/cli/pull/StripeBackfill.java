@@ -198,8 +198,8 @@ public final class StripeBackfill {
         RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(o.rps()), clock);
         BackfillConfig config = BackfillConfig.builder().maxConcurrency(o.maxConcurrency())
                 .backoff(Backoff.builder().maxAttempts(o.maxAttempts()).build()).build();
-        try (JobLock lock = DatabaseOption.lockJob(o.db(), o.job());
-             Database db = DatabaseOption.open(o.db(), 4); JdbcRecordSink sink = new JdbcRecordSink(db, clock)) {
+        try (Database db = DatabaseOption.open(o.db(), 4); JobLock lock = DatabaseOption.lockJob(o.db(), o.job());
+             JdbcRecordSink sink = new JdbcRecordSink(db, clock)) {
             if (o.restart()) {
                 sink.resetJob(o.job());
             }

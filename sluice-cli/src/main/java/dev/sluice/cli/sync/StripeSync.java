@@ -84,8 +84,8 @@ public final class StripeSync {
         SyncStats stats = new SyncStats();
         RetryingRequests requests = new RetryingRequests(limiter, backoff, clock, 1, RetryingRequests.NO_TALLY);
         List<BackfillResult> backfills = new ArrayList<>();
-        try (JobLock lock = DatabaseOption.lockJob(o.db(), o.job());
-             Database db = DatabaseOption.open(o.db(), 4); JdbcRecordSink lists = new JdbcRecordSink(db, clock);
+        try (Database db = DatabaseOption.open(o.db(), 4); JobLock lock = DatabaseOption.lockJob(o.db(), o.job());
+             JdbcRecordSink lists = new JdbcRecordSink(db, clock);
              JdbcChangeSink changes = new JdbcChangeSink(db, clock)) {
             if (o.restart()) {
                 changes.forget(o.job(), OWN_ACCOUNT);
