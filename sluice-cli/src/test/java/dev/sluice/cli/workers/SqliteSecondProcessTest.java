@@ -34,16 +34,17 @@ class SqliteSecondProcessTest {
     @Test
     void aSecondProcessIsRefusedAndAKilledOwnerDoesNotBlockTheResume() throws Exception {
         StripeSimConfig config = StripeSimConfig.builder().port(0).now(1_760_000_000L).seed(5).resources(RESOURCES)
-                .objects(20_000).profile(Profile.UNIFORM).rps(1_000_000).latencyMs(4).latencyJitterMs(2).build();
+                .objects(40_000).profile(Profile.UNIFORM).rps(1_000_000).latencyMs(4).latencyJitterMs(2).build();
         Path file = dir.resolve("lock.db");
         DatabaseUrl db = DatabaseUrl.parse("sqlite:" + file);
         try (StripeSimulator sim = StripeSimulator.start(config)) {
-            SluiceProcess owner = SluiceProcess.start(dir, "owner", args(sim, file));
+            // The owner runs slowly (a minute at 15 requests/s), so it is still running however long the second JVM takes.
+            SluiceProcess owner = SluiceProcess.start(dir, "owner", args(sim, file, 15));
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
                     .until(() -> !owner.isAlive() || sim.requestLog().size() >= 10);
             assertThat(owner.isAlive()).as("the owner is still running after 10 pages").isTrue();
 
-            SluiceProcess second = SluiceProcess.start(dir, "second", args(sim, file));
+            SluiceProcess second = SluiceProcess.start(dir, "second", args(sim, file, 60));
             assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).as("the second process ended").isTrue();
             assertThat(second.process().exitValue()).isEqualTo(CommandFailure.CANNOT_START);
             assertThat(second.stderr()).contains("job lock-test is running in process " + owner.pid() + " on host "
@@ -52,7 +53,7 @@ class SqliteSecondProcessTest {
 
             owner.kill();
             assertThat(JobLock.lockFile(file, "lock-test")).exists();
-            SluiceProcess resume = SluiceProcess.start(dir, "resume", args(sim, file));
+            SluiceProcess resume = SluiceProcess.start(dir, "resume", args(sim, file, 200));
             assertThat(resume.process().waitFor(120, TimeUnit.SECONDS)).as("the resume finished").isTrue();
             assertThat(resume.process().exitValue()).as(resume.stderr()).isZero();
             for (String r : RESOURCES) {
@@ -62,9 +63,9 @@ class SqliteSecondProcessTest {
         }
     }
 
-    private static List<String> args(StripeSimulator sim, Path file) {
+    private static List<String> args(StripeSimulator sim, Path file, int rps) {
         return List.of("backfill", "stripe", "--base-url", sim.baseUrl(), "--api-key", "sk_test_lock",
-                "--db", "sqlite:" + file, "--resources", String.join(",", RESOURCES), "--rps", "60",
+                "--db", "sqlite:" + file, "--resources", String.join(",", RESOURCES), "--rps", String.valueOf(rps),
                 "--job", "lock-test", "--quiet");
     }
 }
