@@ -1,5 +1,6 @@
 package dev.sluice.cli.pull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.cli.CommandFailure;
 import dev.sluice.cli.GracefulStop;
 import dev.sluice.cli.options.DatabaseOption;
@@ -10,7 +11,10 @@ import dev.sluice.pull.run.BackfillResult;
 import dev.sluice.pull.run.StreamOutcome;
 import dev.sluice.time.Clock;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -44,10 +48,12 @@ public final class BackfillStripeCommand implements Callable<Integer> {
     static int execute(StripeBackfill.Options options, OutputOptions output, PrintStream out, PrintStream err)
             throws InterruptedException {
         AtomicReference<ProgressDisplay> display = new AtomicReference<>();
+        AtomicReference<Instant> engineStart = new AtomicReference<>();
         BackfillResult result;
         try (GracefulStop stop = GracefulStop.install()) {
             try {
                 result = StripeBackfill.run(options, Clock.system(), b -> {
+                    engineStart.set(Instant.now());
                     stop.stopWith(b::stop); // the requests in flight commit before the JVM exits
                     display.set(ProgressDisplay.start(b, err, !output.showProgress()));
                 });
@@ -59,7 +65,15 @@ public final class BackfillStripeCommand implements Callable<Integer> {
             }
         }
         if (output.json()) {
-            out.println(BackfillSummary.json(result).toString());
+            ObjectNode json = BackfillSummary.json(result);
+            // Start-up, apart from the engine's seconds: from the process's start to the engine's first list request
+            // (GET /v1/account, when a stream needs it, comes before and counts here).
+            Optional<Instant> processStart = ProcessHandle.current().info().startInstant();
+            if (processStart.isPresent() && engineStart.get() != null) {
+                json.put("startup_seconds", Math.round(
+                        Duration.between(processStart.get(), engineStart.get()).toMillis() / 10.0) / 100.0);
+            }
+            out.println(json.toString());
         } else {
             BackfillSummary.text(result, out);
         }

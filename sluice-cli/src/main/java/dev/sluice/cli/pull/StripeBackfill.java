@@ -6,11 +6,13 @@ import dev.sluice.limit.RetryWindow;
 import dev.sluice.cli.CommandFailure;
 import dev.sluice.cli.options.DatabaseOption;
 import dev.sluice.cli.options.DatabaseRetryOption;
+import dev.sluice.pull.FetchFailure;
 import dev.sluice.pull.SourceException;
 import dev.sluice.pull.plan.SegmentPlanner;
 import dev.sluice.pull.run.Backfill;
 import dev.sluice.pull.run.BackfillConfig;
 import dev.sluice.pull.run.BackfillResult;
+import dev.sluice.pull.run.RetryingRequests;
 import dev.sluice.pull.run.RunRange;
 import dev.sluice.source.stripe.StripeApi;
 import dev.sluice.source.stripe.StripeListSource;
@@ -203,7 +205,8 @@ public final class StripeBackfill {
             if (o.restart()) {
                 sink.resetJob(o.job());
             }
-            AccountStart account = new AccountStart(source, limiter, o.baseUrl());
+            AccountStart account = new AccountStart(source, new RetryingRequests(limiter, config.backoff(), clock,
+                    config.seed(), RetryingRequests.NO_TALLY), o.baseUrl());
             long now = clock.epochSecond();
             List<Backfill.StreamStart> starts = new ArrayList<>();
             for (String resource : o.resources()) {
@@ -218,27 +221,37 @@ public final class StripeBackfill {
     }
 
     /**
-     * The account's creation time, asked for once and only when a stream needs it; the request takes a token. It is
-     * the run's first request, so a refused key or an API that cannot be reached fails the command here, at once.
+     * The account's creation time, asked for once and only when a stream needs it. It is the run's first request and
+     * goes through the same limiter and retry loop as every other: a 429 or a 5xx is waited out and tried again.
+     * A refused key, or an API that cannot be reached at all, fails the command here, at once.
      */
     private static final class AccountStart {
         private final StripeListSource source;
-        private final RateLimiter limiter;
+        private final RetryingRequests requests;
         private final URI baseUrl;
         private Long created;
 
-        AccountStart(StripeListSource source, RateLimiter limiter, URI baseUrl) {
+        AccountStart(StripeListSource source, RetryingRequests requests, URI baseUrl) {
             this.source = source;
-            this.limiter = limiter;
+            this.requests = requests;
             this.baseUrl = baseUrl;
         }
 
         long created() {
             if (created == null) {
                 try {
-                    limiter.acquire();
-                    created = source.accountCreated();
-                } catch (SourceException e) {
+                    created = requests.send("GET /v1/account", () -> {
+                        try {
+                            return source.accountCreated();
+                        } catch (SourceException e) {
+                            // Nothing answered: at start-up that is a wrong --base-url, not a blip to wait out.
+                            throw e.status() == 0 && e.kind() == SourceException.Kind.TRANSPORT
+                                    ? new SourceException(SourceException.Kind.CLIENT_ERROR, 0, e.getMessage(), null, e)
+                                    : e;
+                        }
+                    });
+                } catch (FetchFailure f) {
+                    SourceException e = f.last();
                     throw CommandFailure.cannotStart(switch (e.status()) {
                         case 401 -> "--api-key: " + baseUrl + " refused the key (401): " + e.getMessage();
                         case 0 -> "--base-url: cannot reach " + baseUrl + ": " + e.getMessage();
