@@ -26,6 +26,7 @@ public final class Main {
     boolean verbose;
 
     public static void main(String[] args) {
+        Logging.configure(); // before IdlePriority's logger: the first logger fixes slf4j-simple's level
         IdlePriority.allowRelaunch(); // this JVM is the command's own process, not a test's
         System.exit(run(args));
     }
