@@ -3,7 +3,7 @@ package dev.sluice.sim.stripe;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.sim.stripe.internal.Accounts;
 import dev.sluice.sim.stripe.internal.ApiRoutes;
-import dev.sluice.sim.stripe.internal.ChangeApplier;
+import dev.sluice.sim.stripe.internal.AccountChanges;
 import dev.sluice.sim.stripe.internal.ChangeDriver;
 import dev.sluice.sim.stripe.internal.ChangeLog;
 import dev.sluice.sim.stripe.internal.FaultDice;
@@ -93,9 +93,10 @@ public final class StripeSimulator implements AutoCloseable {
         WebhookSender webhooks = config.webhook().map(url -> new WebhookSender(url, config.webhookSecret(),
                 config.webhookDuplicateRate(), config.webhookShuffleMs(), seed, accounts, clock)).orElse(null);
         ChangeLog log = new ChangeLog();
-        ChangeApplier applier = new ChangeApplier(clock, seed, accounts, log, webhooks != null ? webhooks : e -> {
-        }, retention, webhooks != null ? 1 : 0);
-        GroundTruth truth = new GroundTruth(accounts, applier, log);
+        AccountChanges accountChanges = new AccountChanges(clock, seed, accounts, log,
+                webhooks != null ? webhooks : e -> {
+                }, retention, webhooks != null ? 1 : 0);
+        GroundTruth truth = new GroundTruth(accounts, accountChanges, log);
         StripeApiHandler api = new StripeApiHandler(config, accounts, new ApiRoutes(accounts, clock, retention),
                 ledger, new FaultDice(config), clock::nanoTime);
 
@@ -114,8 +115,8 @@ public final class StripeSimulator implements AutoCloseable {
         server.createContext("/v1/", api);
         server.createContext("/", api); // anything else is Stripe's "Unrecognized request URL"
         boolean changing = config.createRate() > 0 || config.updateRate() > 0 || config.deleteRate() > 0;
-        ChangeDriver driver = changing ? new ChangeDriver(applier, accounts, config.createRate(), config.updateRate(),
-                config.deleteRate(), config.changesFor(), clock) : null;
+        ChangeDriver driver = changing ? new ChangeDriver(accountChanges, accounts, config.createRate(),
+                config.updateRate(), config.deleteRate(), config.changesFor(), clock) : null;
         StripeSimulator sim = new StripeSimulator(config, server, executor, accounts, ledger, api, truth, driver,
                 webhooks);
         server.createContext("/_sim/", new IntrospectionHandler(sim::stats, truth, sim::resetStats));

@@ -23,7 +23,7 @@ public final class ChangeDriver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeDriver.class);
     private static final long TICK_MILLIS = 50;
 
-    private final ChangeApplier applier;
+    private final AccountChanges accountChanges;
     private final Accounts accounts;
     private final double createRate;
     private final double updateRate;
@@ -35,9 +35,9 @@ public final class ChangeDriver implements AutoCloseable {
     private long startNanos;
 
     /** @param changesFor how long changes go on; null for as long as the simulator runs */
-    public ChangeDriver(ChangeApplier applier, Accounts accounts, double createRate, double updateRate,
+    public ChangeDriver(AccountChanges accountChanges, Accounts accounts, double createRate, double updateRate,
                         double deleteRate, Duration changesFor, Clock clock) {
-        this.applier = applier;
+        this.accountChanges = accountChanges;
         this.accounts = accounts;
         this.createRate = createRate;
         this.updateRate = updateRate;
@@ -73,15 +73,15 @@ public final class ChangeDriver implements AutoCloseable {
             while (!Thread.currentThread().isInterrupted()) {
                 long elapsed = Math.min(clock.nanoTime() - start, forNanos);
                 for (long due = due(elapsed, createRate); created < due; created++) {
-                    each((a, kind) -> applier.create(a, kind));
+                    each((a, kind) -> accountChanges.create(a, kind));
                 }
                 for (long due = due(elapsed, updateRate); updated < due; updated++) {
-                    each((a, kind) -> applier.update(a, kind, null));
+                    each((a, kind) -> accountChanges.update(a, kind, null));
                 }
                 for (long due = due(elapsed, deleteRate); deleted < due; deleted++) {
                     each((a, kind) -> {
                         if (Lifecycle.everDeletable(kind)) {
-                            applier.delete(a, kind, null);
+                            accountChanges.delete(a, kind, null);
                         }
                     });
                 }

@@ -20,12 +20,12 @@ import java.util.TreeMap;
 public final class GroundTruth {
 
     private final Accounts accounts;
-    private final ChangeApplier applier;
+    private final AccountChanges accountChanges;
     private final ChangeLog log;
 
-    public GroundTruth(Accounts accounts, ChangeApplier applier, ChangeLog log) {
+    public GroundTruth(Accounts accounts, AccountChanges accountChanges, ChangeLog log) {
         this.accounts = accounts;
-        this.applier = applier;
+        this.accountChanges = accountChanges;
         this.log = log;
     }
 
@@ -90,16 +90,16 @@ public final class GroundTruth {
     }
 
     public Change create(String account, String resource) {
-        return applier.create(account(account), kind(resource));
+        return accountChanges.create(account(account), kind(resource));
     }
 
     /** @param id null for a random object that can be updated */
     public Change update(String account, String resource, String id) {
-        return applier.update(account(account), kind(resource), id);
+        return accountChanges.update(account(account), kind(resource), id);
     }
 
     /** @param id null for a random object that can be deleted (canceled, for subscriptions) */
     public Change delete(String account, String resource, String id) {
-        return applier.delete(account(account), kind(resource), id);
+        return accountChanges.delete(account(account), kind(resource), id);
     }
 }

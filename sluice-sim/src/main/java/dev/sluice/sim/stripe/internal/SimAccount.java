@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  *
  * <p>What must stay true: the random streams that drive changes ({@link #changeRandom}, {@link #liveIdRandom},
  * {@link #freshRandom}, {@link #eventIdRandom}) and {@link #nextEventSequence} are used only by the
- * {@link ChangeApplier}, under its lock, so a given sequence of changes draws the same values on every run.
+ * {@link AccountChanges}, under its lock, so a given sequence of changes draws the same values on every run.
  */
 public final class SimAccount {
 

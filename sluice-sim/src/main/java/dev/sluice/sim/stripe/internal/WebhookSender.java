@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@code 0..shuffleMs} ms, and a share {@code duplicateRate} of events is delivered twice. Both are drawn from the
  * event's id, so a run's choices do not depend on thread timing.
  *
- * <p>What must stay true: an event is handed over only once its change is in place (see {@link ChangeApplier}),
+ * <p>What must stay true: an event is handed over only once its change is in place (see {@link AccountChanges}),
  * so a receiver that re-reads the object sees at least this state; the body of every attempt of one event is the
  * same bytes.
  */

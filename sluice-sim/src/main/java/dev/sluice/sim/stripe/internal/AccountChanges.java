@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  *       after a delay drawn from its id.</li>
  * </ul>
  */
-public final class ChangeApplier {
+public final class AccountChanges {
 
     /** The Events API lists an event at most this long after its change. */
     public static final long MAX_VISIBILITY_DELAY_NANOS = 1_000_000_000L;
@@ -45,7 +45,7 @@ public final class ChangeApplier {
      * @param retentionSeconds how long events and the change log are kept
      * @param webhookEndpoints 1 when webhooks are delivered, else 0: an event's initial {@code pending_webhooks}
      */
-    public ChangeApplier(Clock clock, long seed, Accounts accounts, ChangeLog log, Consumer<EventRecord> published,
+    public AccountChanges(Clock clock, long seed, Accounts accounts, ChangeLog log, Consumer<EventRecord> published,
                          long retentionSeconds, int webhookEndpoints) {
         this.clock = clock;
         this.seed = seed;
