@@ -2,9 +2,7 @@ package dev.sluice.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.ingest.Batch;
-import dev.sluice.ingest.ItemRecord;
-import dev.sluice.ingest.run.PayloadKeys;
+import dev.sluice.cli.bench.Stopwatch.Timed;
 import dev.sluice.objects.FileObjectStore;
 import dev.sluice.server.IngestServer;
 import dev.sluice.server.ServerConfig;
@@ -13,45 +11,29 @@ import dev.sluice.store.DatabaseUrl;
 import dev.sluice.store.JdbcBatchStore;
 import dev.sluice.time.Clock;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.postgresql.PGConnection;
 
 /**
  * Runs the ingest bench: for each scenario, the modes {@code limit}, {@code sluice} and {@code per-item}, each on a
  * fresh database (a new SQLite file, or a new PostgreSQL database dropped afterwards) and a fresh
- * {@link FileObjectStore} in a temp directory, each followed by a check that every index was stored exactly once.
+ * {@link FileObjectStore} in a temp directory, each followed by a check that every index was stored exactly once
+ * ({@link IngestCheck}). The two yardsticks, {@code per-item} and {@code limit}, are in {@link IngestBaselines}.
  *
  * <ul>
  *   <li>{@code sluice}: {@link IngestServer} with its default limits on 127.0.0.1 (an ephemeral port), one
@@ -72,8 +54,6 @@ import org.postgresql.PGConnection;
  */
 public final class IngestBench {
     static final String OWNER = "sk_bench_ingest_owner";
-    static final int CONCURRENCY = 10;
-    static final int LIMIT_ROWS_PER_INSERT = 500;
     static final Duration JIT_QUIET_AT_MOST = Duration.ofSeconds(30);
     static final List<String> MODES = List.of("limit", "http", "sluice", "per-item");
 
@@ -196,9 +176,9 @@ public final class IngestBench {
             FileObjectStore objects = new FileObjectStore(objectsDir);
             if (mode.equals("limit") && s.offloaded()) {
                 rss = RssMeter.start();
-                Timed t = limitObjects(s, payloads, objects);
+                Timed t = IngestBaselines.limitObjects(s, payloads, objects);
                 double peak = rss.stopMb();
-                String failure = verifyObjects(objects, "limit", s.items(), s.payloadBytes());
+                String failure = IngestCheck.verifyObjects(objects, "limit", s.items(), s.payloadBytes());
                 return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), t.seconds(), Double.NaN, peak,
                         t.cpuSeconds(), failure == null, failure);
             }
@@ -215,12 +195,12 @@ public final class IngestBench {
                     rss = RssMeter.start();
                     Timed t = switch (mode) {
                         case "sluice" -> sluice(s, payloads, store, objects);
-                        case "per-item" -> perItem(s, payloads, store, objects);
-                        case "limit" -> limitRows(s, payloads, store, db);
+                        case "per-item" -> IngestBaselines.perItem(s, payloads, store, objects);
+                        case "limit" -> IngestBaselines.limitRows(s, payloads, store, db, plan.kind());
                         default -> throw new IllegalArgumentException("no mode " + mode);
                     };
                     double peak = rss.stopMb();
-                    String failure = verifyRows(db, t.batchId(), s, objects, mode.equals("sluice"));
+                    String failure = IngestCheck.verifyRows(db, t.batchId(), s, objects, mode.equals("sluice"));
                     return new IngestRun(s.name(), mode, s.items(), s.payloadBytes(), t.seconds(), Double.NaN, peak,
                             t.cpuSeconds(), failure == null, failure);
                 }
@@ -236,21 +216,6 @@ public final class IngestBench {
                 rss.close();
             }
             deleteTree(objectsDir);
-        }
-    }
-
-    /** A measured run: its batch ({@code null} when it made none), wall time and the JVM's CPU time. */
-    private record Timed(String batchId, double seconds, double cpuSeconds) {
-    }
-
-    /** Wall and CPU time from the moment it is made. */
-    private record Stopwatch(long wallStart, long cpuStart) {
-        static Stopwatch start() {
-            return new Stopwatch(System.nanoTime(), CpuTime.processNanos());
-        }
-
-        Timed stop(String batchId) {
-            return new Timed(batchId, (System.nanoTime() - wallStart) / 1e9, CpuTime.secondsSince(cpuStart));
         }
     }
 
@@ -321,227 +286,6 @@ public final class IngestBench {
         } finally {
             http.close();
         }
-    }
-
-    // ---- per-item: one transaction per item, 10 at a time
-
-    private Timed perItem(Scenario s, IngestPayloads payloads, JdbcBatchStore store, FileObjectStore objects)
-            throws Exception {
-        Stopwatch watch = Stopwatch.start();
-        String id = store.create(OWNER, s.items(), null, null).batch().id();
-        AtomicLong next = new AtomicLong();
-        try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY)) {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < CONCURRENCY; w++) {
-                workers.add(pool.submit(() -> {
-                    for (long i = next.getAndIncrement(); i < s.items(); i = next.getAndIncrement()) {
-                        byte[] p = payloads.payload(i);
-                        ItemRecord r;
-                        if (s.offloaded()) {
-                            String key = PayloadKeys.of(id, i);
-                            objects.put(key, p);
-                            r = ItemRecord.offloaded(i, key, p.length);
-                        } else {
-                            r = ItemRecord.inline(i, new String(p, StandardCharsets.US_ASCII), p.length);
-                        }
-                        store.write(id, List.of(r));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-        }
-        if (!store.trySeal(id)) {
-            throw new IllegalStateException("batch " + id + " did not seal after every item was written");
-        }
-        return watch.stop(id);
-    }
-
-    // ---- limit: the database's bulk path, or the object store's raw writes
-
-    private Timed limitRows(Scenario s, IngestPayloads payloads, JdbcBatchStore store, Database db)
-            throws SQLException, IOException {
-        String id = store.create(OWNER, s.items(), null, null).batch().id();
-        long now = System.currentTimeMillis();
-        Stopwatch watch = Stopwatch.start();
-        try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            if (plan.kind() == DatabaseUrl.Kind.POSTGRESQL) {
-                String created = OffsetDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC).toString();
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY sluice_batch_items (batch_id, idx, payload,"
-                        + " object_key, payload_bytes, error_code, error_message, created_at) FROM STDIN",
-                        copyRows(id, s.items(), payloads, created));
-            } else {
-                insertRows(c, id, s.items(), payloads, now);
-            }
-            c.commit();
-        }
-        return watch.stop(id);
-    }
-
-    /** COPY text format rows; payloads hold no tab, newline or backslash (see {@link IngestPayloads}). */
-    private static InputStream copyRows(String id, long count, IngestPayloads payloads, String created) {
-        byte[] tail = ("\t\\N\t" + payloads.bytes() + "\t\\N\t\\N\t" + created + "\n").getBytes(StandardCharsets.US_ASCII);
-        return new GeneratedLines(count, i -> {
-            byte[] head = (id + "\t" + i + "\t").getBytes(StandardCharsets.US_ASCII);
-            byte[] row = new byte[head.length + payloads.bytes() + tail.length];
-            System.arraycopy(head, 0, row, 0, head.length);
-            System.arraycopy(payloads.payload(i), 0, row, head.length, payloads.bytes());
-            System.arraycopy(tail, 0, row, head.length + payloads.bytes(), tail.length);
-            return row;
-        });
-    }
-
-    private static void insertRows(Connection c, String id, int count, IngestPayloads payloads, long now)
-            throws SQLException {
-        PreparedStatement full = null;
-        try {
-            for (int from = 0; from < count; from += LIMIT_ROWS_PER_INSERT) {
-                int rows = Math.min(LIMIT_ROWS_PER_INSERT, count - from);
-                PreparedStatement ps = rows == LIMIT_ROWS_PER_INSERT && full != null ? full
-                        : c.prepareStatement(plainInsert(rows));
-                int p = 1;
-                for (int i = from; i < from + rows; i++) {
-                    ps.setString(p++, id);
-                    ps.setLong(p++, i);
-                    ps.setString(p++, new String(payloads.payload(i), StandardCharsets.US_ASCII));
-                    ps.setString(p++, null);
-                    ps.setLong(p++, payloads.bytes());
-                    ps.setString(p++, null);
-                    ps.setString(p++, null);
-                    ps.setLong(p++, now);
-                }
-                ps.executeUpdate();
-                if (rows == LIMIT_ROWS_PER_INSERT) {
-                    full = ps;
-                } else {
-                    ps.close();
-                }
-            }
-        } finally {
-            if (full != null) {
-                full.close();
-            }
-        }
-    }
-
-    private static String plainInsert(int rows) {
-        StringBuilder sb = new StringBuilder("INSERT INTO sluice_batch_items (batch_id, idx, payload, object_key,"
-                + " payload_bytes, error_code, error_message, created_at) VALUES ");
-        for (int i = 0; i < rows; i++) {
-            sb.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
-        }
-        return sb.toString();
-    }
-
-    private Timed limitObjects(Scenario s, IngestPayloads payloads, FileObjectStore objects) throws Exception {
-        AtomicLong next = new AtomicLong();
-        Stopwatch watch = Stopwatch.start();
-        try (ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY)) {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < CONCURRENCY; w++) {
-                workers.add(pool.submit(() -> {
-                    for (long i = next.getAndIncrement(); i < s.items(); i = next.getAndIncrement()) {
-                        objects.put(PayloadKeys.of("limit", i), payloads.payload(i));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : workers) {
-                f.get();
-            }
-        }
-        return watch.stop(null);
-    }
-
-    // ---- checks
-
-    /**
-     * {@code null} if the batch holds every index {@code 0..items-1} exactly once with the right payload size (and,
-     * offloaded, a reference to an object of that size), and (for the server) is sealed; else what is wrong.
-     */
-    static String verifyRows(Database db, String batchId, Scenario s, FileObjectStore objects, boolean sealed)
-            throws SQLException, IOException {
-        try (Connection c = db.dataSource().getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COUNT(DISTINCT idx), MIN(idx),"
-                    + " MAX(idx), COALESCE(SUM(payload_bytes), 0), COUNT(object_key), COUNT(error_code),"
-                    + " COUNT(payload) FROM sluice_batch_items WHERE batch_id = ?")) {
-                ps.setString(1, batchId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long count = rs.getLong(1);
-                    long distinct = rs.getLong(2);
-                    long min = rs.getLong(3);
-                    long max = rs.getLong(4);
-                    long bytes = rs.getLong(5);
-                    long refs = rs.getLong(6);
-                    long errors = rs.getLong(7);
-                    long inline = rs.getLong(8);
-                    if (count != s.items() || distinct != s.items() || (count > 0 && (min != 0 || max != s.items() - 1))) {
-                        return String.format(Locale.ROOT, "batch %s holds %d rows, %d distinct indexes in [%d, %d];"
-                                + " expected exactly the %d indexes 0..%d", batchId, count, distinct, min, max,
-                                s.items(), s.items() - 1);
-                    }
-                    if (bytes != (long) s.items() * s.payloadBytes()) {
-                        return "batch " + batchId + " payload bytes sum to " + bytes + ", expected "
-                                + (long) s.items() * s.payloadBytes();
-                    }
-                    if (errors != 0) {
-                        return "batch " + batchId + " holds " + errors + " failed items";
-                    }
-                    long wantRefs = s.offloaded() ? s.items() : 0;
-                    if (refs != wantRefs || inline != s.items() - wantRefs) {
-                        return "batch " + batchId + " has " + refs + " offloaded and " + inline
-                                + " inline payloads; expected " + wantRefs + " offloaded";
-                    }
-                }
-            }
-            if (s.offloaded()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT idx, object_key FROM sluice_batch_items WHERE batch_id = ? ORDER BY idx")) {
-                    ps.setString(1, batchId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Path f = objects.root().resolve(rs.getString(2));
-                            if (!Files.isRegularFile(f) || Files.size(f) != s.payloadBytes()) {
-                                return "item " + rs.getLong(1) + " of batch " + batchId + " refers to object "
-                                        + rs.getString(2) + ", which is missing or not " + s.payloadBytes() + " bytes";
-                            }
-                        }
-                    }
-                }
-            }
-            if (sealed) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT status FROM sluice_batches WHERE id = ?")) {
-                    ps.setString(1, batchId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        String status = rs.next() ? rs.getString(1) : "missing";
-                        if (!status.equals(Batch.Status.SEALED.wire())) {
-                            return "batch " + batchId + " is " + status + ", not sealed";
-                        }
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    static String verifyObjects(FileObjectStore objects, String batchId, int items, int bytes) throws IOException {
-        for (long i = 0; i < items; i++) {
-            Path f = objects.root().resolve(PayloadKeys.of(batchId, i));
-            if (!Files.isRegularFile(f) || Files.size(f) != bytes) {
-                return "object " + PayloadKeys.of(batchId, i) + " is missing or not " + bytes + " bytes";
-            }
-        }
-        try (Stream<Path> all = Files.list(objects.root().resolve(PayloadKeys.of(batchId, 0)).getParent())) {
-            long n = all.count();
-            if (n != items) {
-                return "the object store holds " + n + " objects, expected " + items;
-            }
-        }
-        return null;
     }
 
     // ---- databases

@@ -56,7 +56,7 @@ public final class IngestReport {
         }
         p.put("ingest_concurrency", server.ingestConcurrency());
         p.put("offload_threshold_bytes", server.offloadThresholdBytes());
-        p.put("per_item_concurrency", IngestBench.CONCURRENCY);
+        p.put("per_item_concurrency", IngestBaselines.CONCURRENCY);
         p.put("warmup", plan.warmup());
         p.put("repeat", plan.repeat());
         p.put("seed", plan.seed());
