@@ -45,6 +45,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The native batch API over real HTTP against real SQLite and PostgreSQL: exactly once per index, precise errors
  * that keep what came before, sealing once, and early answers only after the body was read.
+ *
+ * <p>(Over 400 lines: a list of cases, each short, that share one server set-up and its HTTP helpers.)
  */
 class IngestServerTest {
     private static final String KEY = "sk_test_ingest_one";

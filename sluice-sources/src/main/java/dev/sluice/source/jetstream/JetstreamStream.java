@@ -19,6 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One Jetstream subscription: a demand-driven WebSocket that reconnects by itself.
  *
+ * <p>(Over 400 lines: the reader, the reconnecting thread and the links' callbacks share one lock and the state it
+ * guards, which is kept in this one class so every access to it can be seen under the lock; what needs no lock —
+ * the queue, the redelivery filter, the liveness timer, the decoder, the connector — is a class of its own.)
+ *
  * <p><b>Demand.</b> The listener ({@link Link}) asks the socket for one frame at a time ({@link WebSocket#request}(1))
  * and queues whole messages; the {@link MessageQueue} stops asking at {@code maxBufferedBytes} and {@link #next} asks
  * again once it has drained it below, so the stream never holds more than the bound plus one message and a slow
