@@ -73,7 +73,7 @@ public final class Database implements AutoCloseable {
         try {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreException(cannotOpen(url, e), e);
+            throw new StoreException(DatabaseFailure.cannotOpen(url, e), e);
         }
         try {
             dialect.prepare(pool, url);
@@ -83,27 +83,6 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(url, dialect, pool);
-    }
-
-    /** Why {@code url} could not be opened, in one line: a refused login is not an unreachable server. */
-    private static String cannotOpen(DatabaseUrl url, Throwable e) {
-        String state = null;
-        for (Throwable t = e; t != null && state == null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException s) {
-                state = s.getSQLState();
-            }
-        }
-        String why = DatabaseFailure.describe(e);
-        if (state != null && state.startsWith("28")) {
-            return url + " refused the login: " + why;
-        }
-        if ("3D000".equals(state)) {
-            return "no such database at " + url + ": " + why;
-        }
-        if (url.kind() == DatabaseUrl.Kind.SQLITE) {
-            return "cannot open the SQLite file " + url.file().orElseThrow() + ": " + why;
-        }
-        return "cannot connect to " + url + ": " + why;
     }
 
     public DataSource dataSource() {

@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.store.internal.Dialects;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
@@ -68,5 +69,26 @@ public final class DatabaseFailure {
         // pgjdbc appends advice after the first sentence ("… refused. Check that the hostname and port …").
         int advice = line.indexOf(". Check that");
         return advice > 0 ? line.substring(0, advice) : line;
+    }
+
+    /**
+     * Why {@code url} could not be opened, in one line that names it (never its password): a refused login is not a
+     * database that is not there, nor one that cannot be reached.
+     */
+    public static String cannotOpen(DatabaseUrl url, Throwable e) {
+        String state = null;
+        for (Throwable t = e; t != null && state == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s) {
+                state = s.getSQLState();
+            }
+        }
+        String why = describe(e);
+        if (state != null && state.startsWith("28")) {
+            return url + " refused the login: " + why;
+        }
+        if ("3D000".equals(state)) {
+            return "no such database at " + url + ": " + why;
+        }
+        return Dialects.of(url.kind()).cannotReach(url) + ": " + why;
     }
 }

@@ -48,6 +48,12 @@ public interface Dialect {
      */
     void configurePool(HikariConfig config, DatabaseUrl url, int maxConnections);
 
+    /**
+     * What failing to reach {@code url} is, for the start of a message: opening a file, or connecting to a server
+     * ("cannot open the SQLite file /data/sluice.db", "cannot connect to postgresql://…").
+     */
+    String cannotReach(DatabaseUrl url);
+
     /** Runs once on a new pool, before migrations: settings kept in the database itself (SQLite's WAL journal). */
     void prepare(HikariDataSource pool, DatabaseUrl url);
 

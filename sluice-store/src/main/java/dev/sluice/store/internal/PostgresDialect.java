@@ -37,6 +37,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String cannotReach(DatabaseUrl url) {
+        return "cannot connect to " + url;
+    }
+
+    @Override
     public void configurePool(HikariConfig config, DatabaseUrl url, int maxConnections) {
         config.setMaximumPoolSize(maxConnections);
         // NOTE: the replay governor's canary counts lock waiters other than Sluice's own by this name

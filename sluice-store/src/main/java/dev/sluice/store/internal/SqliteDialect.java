@@ -41,6 +41,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String cannotReach(DatabaseUrl url) {
+        return "cannot open the SQLite file " + url.file().orElseThrow();
+    }
+
+    @Override
     public void configurePool(HikariConfig config, DatabaseUrl url, int maxConnections) {
         Path file = url.file().orElseThrow();
         try {
