@@ -3,6 +3,9 @@ package dev.sluice.objects;
 import dev.sluice.objects.internal.ObjectStoreUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 
 /** Opens the object store a user names with {@code --objects}. */
 public final class ObjectStores {
@@ -28,7 +31,7 @@ public final class ObjectStores {
                 try {
                     yield new FileObjectStore(f.dir());
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot open the object store " + f + ": " + e, e);
+                    throw new UncheckedIOException("cannot open the object store " + f + ": " + why(e), e);
                 }
             }
             case ObjectStoreUrl.S3 s -> S3ObjectStore.builder()
@@ -40,5 +43,17 @@ public final class ObjectStores {
                     .credentials(s.accessKey(), s.secretKey())
                     .build();
         };
+    }
+
+    /** The file and the system's reason ("…/a-file/objects: Not a directory"), not the exception's class. */
+    private static String why(IOException e) {
+        if (e instanceof FileSystemException fs) {
+            String reason = fs instanceof AccessDeniedException ? "permission denied"
+                    : fs instanceof FileAlreadyExistsException ? "a file is in the way" : fs.getReason();
+            if (reason != null) {
+                return fs.getFile() + ": " + reason;
+            }
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

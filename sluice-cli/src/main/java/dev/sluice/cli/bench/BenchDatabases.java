@@ -1,5 +1,7 @@
 package dev.sluice.cli.bench;
 
+import dev.sluice.cli.CommandFailure;
+import dev.sluice.store.DatabaseFailure;
 import dev.sluice.store.DatabaseUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +17,11 @@ import java.util.Properties;
 final class BenchDatabases {
     private BenchDatabases() {}
 
-    /** Checks that the PostgreSQL server of {@code url} can be reached and can create databases. */
+    /**
+     * Checks that the PostgreSQL server of {@code url} can be reached and can create databases.
+     *
+     * @throws CommandFailure exit code {@value CommandFailure#CANNOT_START}, naming {@code --db}, the URL and why
+     */
     static void checkServer(DatabaseUrl url) {
         if (url.kind() != DatabaseUrl.Kind.POSTGRESQL) {
             return;
@@ -23,11 +29,11 @@ final class BenchDatabases {
         try (Connection c = connect(url); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user")) {
             if (!rs.next() || !rs.getBoolean(1)) {
-                throw new IllegalArgumentException("--db: the user of " + url + " may not create databases; the bench"
-                        + " creates fresh ones and drops them after");
+                throw CommandFailure.cannotStart("--db: the user of " + url + " may not create databases; the bench"
+                        + " creates fresh ones and drops them after", null);
             }
         } catch (SQLException e) {
-            throw new IllegalArgumentException("--db: cannot connect to " + url + ": " + e.getMessage(), e);
+            throw CommandFailure.cannotStart("--db: " + DatabaseFailure.cannotOpen(url, e), e);
         }
     }
 

@@ -115,6 +115,7 @@ public final class BenchReplayCommand implements Callable<Integer> {
                 : List.of(replayJavaOpts.strip().split("\\s+"));
         ReplayBench.Plan plan = new ReplayBench.Plan(url, n, (int) Math.max(100, n / 20), idle, pgbenchRate,
                 pgbenchClients, pgbenchScale, modeList, canarySql, seed, p, windowSeconds, jvm, cpuPriority);
+        BenchDatabases.checkServer(url);
         System.err.printf(Locale.ROOT, "bench replay: %,d events; pgbench %.0f tps × %d clients, scale %d; %d pairs of"
                 + " %d s windows; on %s%n", n, pgbenchRate, pgbenchClients, pgbenchScale, p, windowSeconds, url);
         ReplayBench bench = new ReplayBench(plan);

@@ -114,7 +114,6 @@ final class ReplayBench {
     }
 
     List<Run> run(Consumer<String> log) throws Exception {
-        BenchDatabases.checkServer(plan.server());
         DatabaseUrl db = BenchDatabases.create(plan.server(), "sluice_bench_replay");
         Path dir = Files.createTempDirectory("sluice-bench-replay");
         long startUs = System.currentTimeMillis() * 1000;

@@ -89,7 +89,7 @@ public final class BackfillStripeCommand implements Callable<Integer> {
      * (a refused key, an API that cannot be reached) and is named with its flag; otherwise the summary above
      * names each failed stream.
      */
-    static CommandFailure failure(StripeBackfill.Options options, List<StreamOutcome> streams) {
+    public static CommandFailure failure(StripeBackfill.Options options, List<StreamOutcome> streams) {
         List<StreamOutcome> failed = streams.stream().filter(StreamOutcome::failed).toList();
         boolean all = !failed.isEmpty() && failed.size() == streams.size();
         if (all && failed.stream().allMatch(s -> s.errorStatus() == 401)) {

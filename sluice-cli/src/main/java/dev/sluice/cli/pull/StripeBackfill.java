@@ -221,6 +221,18 @@ public final class StripeBackfill {
     }
 
     /**
+     * The account's creation time could not be read. It is a run's first request, so the failure is named with the
+     * flag at fault: a refused key ({@code --api-key}), an API that cannot be reached ({@code --base-url}).
+     */
+    public static CommandFailure cannotReadAccount(URI baseUrl, SourceException e) {
+        return CommandFailure.cannotStart(switch (e.status()) {
+            case 401 -> "--api-key: " + baseUrl + " refused the key (401): " + e.getMessage();
+            case 0 -> "--base-url: cannot reach " + baseUrl + ": " + e.getMessage();
+            default -> "cannot read the account's creation time (pass --since to start elsewhere): " + e.getMessage();
+        }, e);
+    }
+
+    /**
      * The account's creation time, asked for once and only when a stream needs it. It is the run's first request and
      * goes through the same limiter and retry loop as every other: a 429 or a 5xx is waited out and tried again.
      * A refused key, or an API that cannot be reached at all, fails the command here, at once.
@@ -251,13 +263,7 @@ public final class StripeBackfill {
                         }
                     });
                 } catch (FetchFailure f) {
-                    SourceException e = f.last();
-                    throw CommandFailure.cannotStart(switch (e.status()) {
-                        case 401 -> "--api-key: " + baseUrl + " refused the key (401): " + e.getMessage();
-                        case 0 -> "--base-url: cannot reach " + baseUrl + ": " + e.getMessage();
-                        default -> "cannot read the account's creation time (pass --since to start elsewhere): "
-                                + e.getMessage();
-                    }, e);
+                    throw cannotReadAccount(baseUrl, f.last());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);

@@ -1,6 +1,11 @@
 package dev.sluice.cli.replay;
 
+import dev.sluice.cli.CommandFailure;
+import dev.sluice.replay.EventSource;
+import dev.sluice.replay.EventStream;
+import dev.sluice.replay.Subscription;
 import dev.sluice.source.jetstream.JetstreamEventSource;
+import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,8 +26,38 @@ public final class ReplayJetstreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return ReplayRun.execute(options, new JetstreamEventSource(parseUrl(url), 4 * ReplayRun.MIB), System.out,
-                System.err);
+        return ReplayRun.execute(options, firstConnectionNamed(new JetstreamEventSource(parseUrl(url),
+                4 * ReplayRun.MIB)), System.out, System.err);
+    }
+
+    /**
+     * {@code source}, whose first connection, when it fails, fails the command as one that cannot start, named with
+     * {@code --url}: the server is not there or refuses the subscription. A connection lost later is the run's
+     * failure (exit 1), once the stream's own reconnection gave up.
+     */
+    static EventSource firstConnectionNamed(EventSource source) {
+        return new EventSource() {
+            private boolean opened;
+
+            @Override
+            public EventStream open(Subscription subscription) throws IOException {
+                try {
+                    EventStream s = source.open(subscription);
+                    opened = true;
+                    return s;
+                } catch (IOException e) {
+                    if (opened) {
+                        throw e;
+                    }
+                    throw CommandFailure.cannotStart("--url: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public String describe() {
+                return source.describe();
+            }
+        };
     }
 
     static URI parseUrl(String text) {

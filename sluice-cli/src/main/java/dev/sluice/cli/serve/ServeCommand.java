@@ -2,6 +2,7 @@ package dev.sluice.cli.serve;
 
 import dev.sluice.cli.CommandFailure;
 import dev.sluice.cli.Converters;
+import dev.sluice.cli.FreePort;
 import dev.sluice.cli.options.DatabaseOption;
 import dev.sluice.cli.options.StripeOptions;
 import dev.sluice.objects.ObjectStore;
@@ -13,10 +14,7 @@ import dev.sluice.store.Database;
 import dev.sluice.store.JdbcBatchStore;
 import dev.sluice.sync.DeletionMode;
 import dev.sluice.time.Clock;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -188,20 +186,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Starts the server; a port in use (or not ours to bind) is named with its flag. The port is tried first with a
-     * socket of our own, because Helidon only logs a failed bind.
+     * Starts the server; a port in use (or not ours to bind) is named with its flag.
      */
     private static IngestServer listen(ServerConfig config, JdbcBatchStore store, ObjectStore objects,
             List<WebhookRoute> webhooks) {
-        if (config.port() != 0) {
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.setReuseAddress(true);
-                probe.bind(new InetSocketAddress(config.host(), config.port()));
-            } catch (IOException e) {
-                throw CommandFailure.cannotStart("--port: cannot listen on " + config.host() + ":" + config.port()
-                        + ": " + e.getMessage(), e);
-            }
-        }
+        FreePort.check("--port", config.host(), config.port());
         try {
             return IngestServer.start(config, store, objects, Clock.system(), webhooks);
         } catch (IllegalStateException e) {

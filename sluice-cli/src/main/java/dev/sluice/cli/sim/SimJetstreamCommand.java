@@ -1,6 +1,7 @@
 package dev.sluice.cli.sim;
 
 import dev.sluice.cli.Converters;
+import dev.sluice.cli.FreePort;
 import dev.sluice.sim.jetstream.JetstreamSimConfig;
 import dev.sluice.sim.jetstream.JetstreamSimulator;
 import java.time.Duration;
@@ -65,6 +66,7 @@ public final class SimJetstreamCommand implements Callable<Integer> {
         }
         JetstreamSimConfig config = b.build();
         CountDownLatch stopped = new CountDownLatch(1);
+        FreePort.check("--port", "127.0.0.1", port);
         try (JetstreamSimulator sim = JetstreamSimulator.start(config)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             System.out.println("Jetstream simulator listening on " + sim.uri() + "; Ctrl-C stops it.");

@@ -1,6 +1,7 @@
 package dev.sluice.cli.sim;
 
 import dev.sluice.cli.Converters;
+import dev.sluice.cli.FreePort;
 import dev.sluice.sim.stripe.RateScope;
 import dev.sluice.sim.stripe.StripeSimConfig;
 import dev.sluice.sim.stripe.StripeSimulator;
@@ -137,6 +138,7 @@ public final class SimStripeCommand implements Callable<Integer> {
             b.now(now);
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        FreePort.check("--port", "127.0.0.1", port);
         try (StripeSimulator sim = StripeSimulator.start(b.build())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             System.out.println("Stripe simulator listening on " + sim.baseUrl() + " (any key sk_…); Ctrl-C stops it.");

@@ -28,6 +28,7 @@ import dev.sluice.sync.run.SyncResult;
 import dev.sluice.sync.run.SyncStats;
 import dev.sluice.time.Clock;
 import dev.sluice.time.TimeRange;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,7 +117,7 @@ public final class StripeSync {
             RateLimiter limiter, RetryingRequests requests, BackfillConfig config, JdbcRecordSink sink,
             RetryWindow storeRetry, Clock clock, Hooks hooks) throws InterruptedException {
         long now = clock.epochSecond();
-        AccountCreated account = new AccountCreated(api, requests);
+        AccountCreated account = new AccountCreated(api, requests, o.baseUrl());
         List<Backfill.StreamStart> starts = new ArrayList<>();
         for (String stream : streams) {
             // A stream this backfill finished before a stop or a crash is not listed again.
@@ -139,15 +140,20 @@ public final class StripeSync {
         return new Sync.Listing(r.complete(), ranges);
     }
 
-    /** The account's creation second, asked for once and only when a stream needs it, through the retry loop. */
+    /**
+     * The account's creation second, asked for once and only when a stream needs it, through the retry loop; a
+     * refused key or an API that cannot be reached is named with its flag ({@link StripeBackfill#cannotReadAccount}).
+     */
     private static final class AccountCreated {
         private final StripeApi api;
         private final RetryingRequests requests;
+        private final URI baseUrl;
         private Optional<Long> created = Optional.empty();
 
-        AccountCreated(StripeApi api, RetryingRequests requests) {
+        AccountCreated(StripeApi api, RetryingRequests requests, URI baseUrl) {
             this.api = api;
             this.requests = requests;
+            this.baseUrl = baseUrl;
         }
 
         long created() {
@@ -155,8 +161,7 @@ public final class StripeSync {
                 try {
                     created = Optional.of(requests.send("GET /v1/account", () -> api.lists().accountCreated()));
                 } catch (FetchFailure e) {
-                    throw new IllegalStateException("cannot read the account's creation time (pass --since): "
-                            + e.getMessage(), e);
+                    throw StripeBackfill.cannotReadAccount(baseUrl, e.last());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted", e);

@@ -5,6 +5,7 @@ import dev.sluice.cli.GracefulStop;
 import dev.sluice.cli.options.DatabaseOption;
 import dev.sluice.cli.options.DatabaseRetryOption;
 import dev.sluice.cli.options.StripeOptions;
+import dev.sluice.cli.pull.BackfillStripeCommand;
 import dev.sluice.cli.pull.ProgressDisplay;
 import dev.sluice.cli.pull.StripeBackfill;
 import dev.sluice.pull.FetchFailure;
@@ -106,7 +107,17 @@ public final class SyncStripeCommand implements Callable<Integer> {
                 SyncSummary.text(outcome, out);
             }
             out.flush();
-            return outcome.sync().complete() || outcome.sync().stopped() ? 0 : 1;
+            if (outcome.sync().complete() || outcome.sync().stopped()) {
+                return 0;
+            }
+            // A backfill that did not complete is named as backfill stripe names it: a refused key, an unreachable
+            // API.
+            for (BackfillResult b : outcome.backfills()) {
+                if (!b.complete() && !b.stopped()) {
+                    throw BackfillStripeCommand.failure(options, b.streams());
+                }
+            }
+            return 1;
         }
     }
 

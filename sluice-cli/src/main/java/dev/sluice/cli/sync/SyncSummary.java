@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.cli.pull.BackfillSummary;
 import dev.sluice.pull.run.BackfillResult;
 import dev.sluice.pull.run.RequestCounts;
+import dev.sluice.pull.run.StreamOutcome;
 import dev.sluice.sync.rule.StartRule;
 import dev.sluice.sync.run.SyncStats;
 import java.io.PrintStream;
@@ -71,6 +72,8 @@ public final class SyncSummary {
             out.printf(Locale.ROOT, "  backfill  %s: %,d objects of %s in %.1f s, %,d requests (%,d × 429)%s%n", why,
                     b.stats().objects(), String.join(", ", b.streams().stream().map(x -> x.stream()).toList()),
                     b.seconds(), b.stats().requests(), b.stats().throttled(), b.complete() ? "" : ", NOT complete");
+            b.streams().stream().filter(StreamOutcome::failed).forEach(f -> out.printf(Locale.ROOT,
+                    "            %s FAILED: %s%n", f.stream(), f.error()));
         }
         out.printf(Locale.ROOT, "  events    %,d read, %,d of them already applied%n", s.eventsRead(), s.duplicates());
         out.printf(Locale.ROOT, "  changes   %,d applied, %,d skipped (not newer), %,d objects re-read%n",

@@ -61,6 +61,8 @@ public final class JetstreamSimulator implements AutoCloseable {
     /**
      * Starts listening. The live tail follows {@code clock}: with a fake clock, a sender waiting for a live event
      * sleeps on it, which moves it, so live events come as fast as the client reads.
+     *
+     * @throws IllegalStateException if it cannot listen on the configured address and port
      */
     public static JetstreamSimulator start(JetstreamSimConfig config, Clock clock) {
         long startUs = config.startUs().orElseGet(() -> clock.epochMillis() * 1_000L);
@@ -89,6 +91,9 @@ public final class JetstreamSimulator implements AutoCloseable {
                 .addRouting(WsRouting.builder().endpoint("/subscribe", () -> new Subscriber(feed)))
                 .build()
                 .start();
+        if (!server.isRunning()) { // Helidon logs a failed bind and does not throw: say so, rather than serve nothing
+            throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port());
+        }
         JetstreamSimulator sim = new JetstreamSimulator(config, feed, server);
         LOG.info("Jetstream simulator on {} with {} events over {} h (seed {}), then {} events/s live", sim.uri(),
                 config.events(), config.hours(), config.seed(), config.rate());

@@ -1,6 +1,7 @@
 package dev.sluice.source.jetstream;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
@@ -44,6 +45,9 @@ final class Connector {
         }
         if (t instanceof TimeoutException) {
             return "no answer in time";
+        }
+        if (t instanceof ConnectException) {
+            return "connection refused"; // java.net.http's carries no message
         }
         return t.toString(); // the class says as much as the message: "java.net.ConnectException" has none
     }
