@@ -5,8 +5,6 @@ import dev.sluice.cli.serve.StripeWebhookEndpoint;
 import dev.sluice.cli.sim.ChangeBurst;
 import dev.sluice.cli.sync.StripeSync;
 import dev.sluice.objects.ObjectStores;
-import dev.sluice.pull.run.Backfill;
-import dev.sluice.pull.run.BackfillResult;
 import dev.sluice.server.IngestServer;
 import dev.sluice.server.ServerConfig;
 import dev.sluice.sim.stripe.Change;
@@ -228,18 +226,6 @@ final class SyncBench {
                 if (onSync != null) {
                     onSync.accept(sync);
                 }
-            }
-
-            @Override
-            public void backfillStarted(Backfill backfill) {
-            }
-
-            @Override
-            public void backfillEnded(BackfillResult result) {
-            }
-
-            @Override
-            public void notice(String message) {
             }
         };
     }

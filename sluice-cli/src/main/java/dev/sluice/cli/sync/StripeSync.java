@@ -46,15 +46,19 @@ public final class StripeSync {
     /** The account key of the API key's own account (Connect accounts are a later step). */
     static final String OWN_ACCOUNT = "";
 
-    /** What a caller watches and stops: the sync, and each backfill it starts. */
+    /** What a caller watches and stops: the sync, and each backfill it starts; each does nothing unless overridden. */
     public interface Hooks {
-        void syncStarted(Sync sync);
+        default void syncStarted(Sync sync) {
+        }
 
-        void backfillStarted(Backfill backfill);
+        default void backfillStarted(Backfill backfill) {
+        }
 
-        void backfillEnded(BackfillResult result);
+        default void backfillEnded(BackfillResult result) {
+        }
 
-        void notice(String message);
+        default void notice(String message) {
+        }
     }
 
     /** How a run ended: the sync's result and each backfill it ran. */

@@ -1,11 +1,8 @@
 package dev.sluice.cli.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.sluice.cli.pull.StripeBackfill;
 import dev.sluice.cli.sync.StripeSync;
-import dev.sluice.pull.run.Backfill;
-import dev.sluice.pull.run.BackfillResult;
 import dev.sluice.sim.stripe.StateDigest;
 import dev.sluice.sim.stripe.StripeSimulator;
 import dev.sluice.store.Database;
@@ -13,7 +10,6 @@ import dev.sluice.store.DatabaseUrl;
 import dev.sluice.store.TableDigest;
 import dev.sluice.store.testing.StoredRows;
 import dev.sluice.sync.DeletionMode;
-import dev.sluice.sync.run.Sync;
 import dev.sluice.sync.run.SyncConfig;
 import dev.sluice.time.Clock;
 import java.net.URI;
@@ -21,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
 
 /** Runs the real sync wiring ({@link StripeSync}) against a simulator and compares the tables with its state. */
 public final class SimSync {
@@ -43,18 +40,6 @@ public final class SimSync {
     public static StripeSync.Outcome run(StripeBackfill.Options o, SyncConfig config, DeletionMode deletes)
             throws Exception {
         return StripeSync.run(o, config, deletes, false, Clock.system(), new StripeSync.Hooks() {
-            @Override
-            public void syncStarted(Sync sync) {
-            }
-
-            @Override
-            public void backfillStarted(Backfill backfill) {
-            }
-
-            @Override
-            public void backfillEnded(BackfillResult result) {
-            }
-
             @Override
             public void notice(String message) {
                 System.out.println("sync: " + message);
