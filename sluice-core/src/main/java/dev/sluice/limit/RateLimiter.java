@@ -10,7 +10,8 @@ import java.util.Objects;
  * <p>Mechanism: a reservation scheduler (GCRA). {@link #reserve()} hands out start times {@code 1/rate} apart,
  * letting at most {@code burst} requests start at once after an idle spell, so in any window of one second at most
  * {@code rate + burst - 1} requests start. Callers sleep until their start time through the injected {@link Clock},
- * so tests drive it with a fake clock and never sleep.
+ * so tests drive it with a fake clock and never sleep. {@link #acquire()} applies the same rule again to the moment a
+ * request leaves, so a caller that wakes late does not leave in a bunch with the ones reserved after it.
  *
  * <p>Policy: AIMD with a memory. A 429 ({@link #onThrottled()}) cuts the rate by {@code decrease} — at most once
  * per {@code cutCooldown}, because one overload answers many in-flight requests at once — and remembers the rate that
@@ -141,6 +142,7 @@ public final class RateLimiter {
     private double rate;
     private double ceiling;
     private long theoreticalArrival;
+    private long departureArrival;
     private long lastAdjust;
     private long lastCut = Long.MIN_VALUE / 2;
     private long throttles;
@@ -154,6 +156,7 @@ public final class RateLimiter {
         this.ceiling = config.maxRate();
         long now = clock.nanoTime();
         this.theoreticalArrival = now;
+        this.departureArrival = now;
         this.lastAdjust = now;
     }
 
@@ -170,12 +173,39 @@ public final class RateLimiter {
         return start - now;
     }
 
-    /** Takes a token, sleeping until it is due. */
+    /**
+     * Takes a token, sleeping until it is due, and returns when the request may leave.
+     *
+     * <p>NOTE: a reservation is a promise of a start time, and a thread may wake long after it (a loaded machine, a
+     * pause). Left alone it would leave together with the requests reserved after it, which woke on time: a bunch the
+     * server's bucket counts, and a 429 at a rate that was never exceeded on paper. So the moments requests actually
+     * leave are paced too, by the same rule ({@link #depart}): one that woke late waits for the next free moment, and
+     * no token is lost.
+     */
     public void acquire() throws InterruptedException {
         long wait = reserve();
         if (wait > 0) {
             clock.sleepNanos(wait);
         }
+        for (long more = depart(); more > 0; more = depart()) {
+            clock.sleepNanos(more);
+        }
+    }
+
+    /**
+     * The GCRA rule of {@link #reserve} applied to the moment a request leaves: 0 if it may leave now (and the
+     * departure is counted), else how long to wait. A request on time always may: reservations are spaced already.
+     */
+    private synchronized long depart() {
+        long now = clock.nanoTime();
+        grow(now);
+        long interval = intervalNanos();
+        long earliest = departureArrival - (config.burst() - 1) * interval;
+        if (now < earliest) {
+            return earliest - now;
+        }
+        departureArrival = Math.max(departureArrival, now) + interval;
+        return 0;
     }
 
     /** The server answered a request without a 429: evidence of the rate it accepts. */

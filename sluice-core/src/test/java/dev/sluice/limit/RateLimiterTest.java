@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.testing.FakeClock;
+import dev.sluice.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,5 +128,50 @@ class RateLimiterTest {
     void rejectsNonsenseWithTheFlagName() {
         assertThatThrownBy(() -> RateLimiter.Config.ofRate(0)).hasMessageContaining("--rps");
         assertThatThrownBy(() -> RateLimiter.Config.ofRate(Double.NaN)).hasMessageContaining("--rps");
+    }
+
+    /**
+     * Callers that wake late from their sleep (a loaded machine) leave no closer together than the rate allows: a
+     * server's token bucket of the same rate and a burst of one refuses none of them.
+     */
+    @Test
+    void aCallerThatWakesLateDoesNotLeaveInABunchWithTheNext() throws InterruptedException {
+        FakeClock fake = new FakeClock();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        Clock late = new Clock() { // every third sleep ends up to 400 ms after it was due
+            private int sleeps;
+
+            @Override
+            public long nanoTime() {
+                return fake.nanoTime();
+            }
+
+            @Override
+            public long epochMillis() {
+                return fake.epochMillis();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) {
+                fake.sleepNanos(nanos + (++sleeps % 3 == 0 ? random.nextLong(400_000_000L) : 0));
+            }
+        };
+        double rate = 20;
+        RateLimiter limiter = new RateLimiter(RateLimiter.Config.ofRate(rate), late);
+        double tokens = 1;
+        long last = fake.nanoTime();
+        int refused = 0;
+        for (int i = 0; i < 400; i++) {
+            limiter.acquire();
+            long now = fake.nanoTime();
+            tokens = Math.min(1, tokens + (now - last) * rate / SECOND);
+            last = now;
+            if (tokens >= 1 - 1e-9) {
+                tokens -= 1;
+            } else {
+                refused++;
+            }
+        }
+        assertThat(refused).isZero();
     }
 }
