@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.sluice.sim.stripe.internal.Accounts;
 import dev.sluice.sim.stripe.internal.ApiRoutes;
 import dev.sluice.sim.stripe.internal.AccountChanges;
+import dev.sluice.sim.stripe.internal.DispatchTime;
 import dev.sluice.sim.stripe.internal.ChangeDriver;
 import dev.sluice.sim.stripe.internal.ChangeLog;
 import dev.sluice.sim.stripe.internal.FaultDice;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +90,8 @@ public final class StripeSimulator implements AutoCloseable {
     public static StripeSimulator start(StripeSimConfig config, Clock clock) {
         Accounts accounts = Accounts.generate(config);
         long seed = accounts.platform().seed();
-        RequestLedger ledger = new RequestLedger(clock::nanoTime);
+        LongSupplier arrived = DispatchTime.clock(clock::nanoTime); // when a request came, not when its thread ran
+        RequestLedger ledger = new RequestLedger(arrived);
         long retention = config.eventsRetention().toSeconds();
         WebhookSender webhooks = config.webhook().map(url -> new WebhookSender(url, config.webhookSecret(),
                 config.webhookDuplicateRate(), config.webhookShuffleMs(), seed, accounts, clock)).orElse(null);
@@ -98,7 +101,7 @@ public final class StripeSimulator implements AutoCloseable {
                 }, retention, webhooks != null ? 1 : 0);
         GroundTruth truth = new GroundTruth(accounts, accountChanges, log);
         StripeApiHandler api = new StripeApiHandler(config, accounts, new ApiRoutes(accounts, clock, retention),
-                ledger, new FaultDice(config), clock::nanoTime);
+                ledger, new FaultDice(config), arrived);
 
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpServer server;
@@ -111,7 +114,7 @@ public final class StripeSimulator implements AutoCloseable {
             }
             throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         }
-        server.setExecutor(executor);
+        server.setExecutor(DispatchTime.stamping(executor, clock::nanoTime));
         server.createContext("/v1/", api);
         server.createContext("/", api); // anything else is Stripe's "Unrecognized request URL"
         boolean changing = config.createRate() > 0 || config.updateRate() > 0 || config.deleteRate() > 0;
