@@ -2,24 +2,19 @@ package dev.sluice.store;
 
 import dev.sluice.pull.Checkpoint;
 import dev.sluice.pull.RecordSink;
-import dev.sluice.pull.SourceRecord;
 import dev.sluice.pull.StreamWrite;
 import dev.sluice.store.internal.CheckpointRows;
-import dev.sluice.store.internal.Deletions;
 import dev.sluice.store.internal.Dialect;
+import dev.sluice.store.internal.RecordUpserts;
+import dev.sluice.store.internal.SegmentRows;
 import dev.sluice.store.internal.StreamTables;
 import dev.sluice.store.internal.Transactions;
 import dev.sluice.time.Clock;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -37,20 +32,20 @@ import java.util.stream.Collectors;
  * {@link #close()} leaves the {@link Database} open; its owner closes it.
  */
 public final class JdbcRecordSink implements RecordSink {
-    static final int CHUNK = 500;
+    static final int CHUNK = RecordUpserts.CHUNK;
 
     private final Database db;
     private final Dialect dialect;
     private final Clock clock;
     private final CheckpointRows checkpoints;
-    private final Deletions deletions;
+    private final RecordUpserts upserts;
 
     public JdbcRecordSink(Database db, Clock clock) {
         this.db = Objects.requireNonNull(db, "db");
         this.dialect = db.dialect();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.checkpoints = new CheckpointRows(dialect);
-        this.deletions = new Deletions(dialect);
+        this.upserts = new RecordUpserts(dialect);
     }
 
     @Override
@@ -91,7 +86,7 @@ public final class JdbcRecordSink implements RecordSink {
             try {
                 for (StreamWrite w : writes) {
                     current = w;
-                    upsert(c, w, now);
+                    upserts.apply(c, w.namespace(), w.stream(), w.records(), now);
                     checkpoints.upsert(c, job, w.namespace(), w.stream(), w.checkpoint(), now);
                 }
                 c.commit();
@@ -107,77 +102,11 @@ public final class JdbcRecordSink implements RecordSink {
         }
     }
 
-    private void upsert(Connection c, StreamWrite w, long now) throws SQLException {
-        List<SourceRecord> records = withoutRemoved(c, w, latestById(w.records()));
-        if (records.isEmpty()) {
-            return;
-        }
-        PreparedStatement full = null;
-        try {
-            for (int from = 0; from < records.size(); from += CHUNK) {
-                List<SourceRecord> chunk = records.subList(from, Math.min(records.size(), from + CHUNK));
-                if (chunk.size() == CHUNK) {
-                    if (full == null) {
-                        full = c.prepareStatement(dialect.upsertRecords(w.namespace(), w.stream(), CHUNK));
-                    }
-                    bind(full, chunk, now);
-                    full.executeUpdate();
-                } else {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            dialect.upsertRecords(w.namespace(), w.stream(), chunk.size()))) {
-                        bind(ps, chunk, now);
-                        ps.executeUpdate();
-                    }
-                }
-            }
-        } finally {
-            if (full != null) {
-                full.close();
-            }
-        }
-    }
-
-    private void bind(PreparedStatement ps, List<SourceRecord> chunk, long now) throws SQLException {
-        int i = 1;
-        for (SourceRecord r : chunk) {
-            ps.setString(i++, r.id());
-            ps.setLong(i++, r.created());
-            ps.setLong(i++, r.version());
-            ps.setString(i++, r.json());
-            dialect.bindInstant(ps, i++, now);
-        }
-    }
-
-    /** The records less the objects removed as deleted ({@code --deletes remove}): a list page never restores one. */
-    private List<SourceRecord> withoutRemoved(Connection c, StreamWrite w, List<SourceRecord> records)
-            throws SQLException {
-        Set<String> removed = deletions.known(c, w.namespace(), w.stream(),
-                records.stream().map(SourceRecord::id).toList()).keySet();
-        if (removed.isEmpty()) {
-            return records;
-        }
-        List<SourceRecord> kept = new ArrayList<>(records.size());
-        for (SourceRecord r : records) {
-            if (!removed.contains(r.id())) {
-                kept.add(r);
-            }
-        }
-        return kept;
-    }
-
-    /** One record per id, the highest version (the first of equals), in id order. */
-    static List<SourceRecord> latestById(List<SourceRecord> records) {
-        Map<String, SourceRecord> byId = new TreeMap<>();
-        for (SourceRecord r : records) {
-            byId.merge(r.id(), r, (kept, next) -> next.version() > kept.version() ? next : kept);
-        }
-        return new ArrayList<>(byId.values());
-    }
-
     @Override
     public void resetJob(String job) {
         try (Connection c = db.dataSource().getConnection()) {
             checkpoints.deleteJob(c, JobNames.require(job));
+            SegmentRows.deleteJob(c, job);
         } catch (SQLException e) {
             throw new StoreException("cannot reset job '" + job + "': " + e.getMessage(), e);
         }

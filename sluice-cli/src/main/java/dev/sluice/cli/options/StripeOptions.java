@@ -76,6 +76,12 @@ public final class StripeOptions {
             description = "Attempts per page before the stream fails. Default: ${DEFAULT-VALUE}.")
     int maxAttempts;
 
+    @Option(names = "--lease", paramLabel = "D", converter = Converters.DurationConverter.class,
+            defaultValue = "${env:SLUICE_LEASE:-15s}",
+            description = "PostgreSQL: how long a process's claim on a segment lasts without renewal; a process that"
+                    + " dies leaves its segments to the others after this. Default: ${DEFAULT-VALUE}.")
+    Duration lease;
+
     @Mixin
     OutputOptions output;
 
@@ -87,7 +93,7 @@ public final class StripeOptions {
     public StripeBackfill.Options.Builder options() {
         return StripeBackfill.Options.builder().baseUrl(baseUrl).apiKey(apiKey).resources(expand(resources)).rps(rps)
                 .maxConcurrency(maxConcurrency).planner(planner).since(since).until(until).job(job).restart(restart)
-                .requestTimeout(requestTimeout).maxAttempts(maxAttempts);
+                .requestTimeout(requestTimeout).maxAttempts(maxAttempts).lease(lease);
     }
 
     /** An http(s) URL with a host. */

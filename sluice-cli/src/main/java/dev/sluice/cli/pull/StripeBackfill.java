@@ -14,6 +14,10 @@ import dev.sluice.pull.run.BackfillConfig;
 import dev.sluice.pull.run.BackfillResult;
 import dev.sluice.pull.run.RetryingRequests;
 import dev.sluice.pull.run.RunRange;
+import dev.sluice.pull.run.SegmentLedger;
+import dev.sluice.pull.Checkpoint;
+import java.util.Optional;
+import dev.sluice.store.LeasedLedger;
 import dev.sluice.source.stripe.StripeApi;
 import dev.sluice.source.stripe.StripeListSource;
 import dev.sluice.store.Database;
@@ -44,10 +48,11 @@ public final class StripeBackfill {
      * @param until      exclusive; {@code null}: now + 1 s, frozen when the run starts
      * @param since      {@code null}: the account's creation, or the end of the job's last finished run
      * @param dbRetryFor how long a database outage is ridden out ({@code --db-retry-for})
+     * @param lease      on PostgreSQL, how long a claim on a segment lasts without renewal ({@code --lease})
      */
     public record Options(URI baseUrl, String apiKey, List<String> resources, DatabaseUrl db, double rps,
             int maxConcurrency, String planner, Long since, Long until, String job, boolean restart,
-            Duration requestTimeout, int maxAttempts, Duration dbRetryFor) {
+            Duration requestTimeout, int maxAttempts, Duration dbRetryFor, Duration lease) {
         public Options {
             if (baseUrl == null || baseUrl.getHost() == null
                     || !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
@@ -73,6 +78,9 @@ public final class StripeBackfill {
             if (since != null && until != null && since >= until) {
                 throw new IllegalArgumentException("--since must be before --until, were " + since + " and " + until);
             }
+            if (lease == null || lease.toMillis() < 100) {
+                throw new IllegalArgumentException("--lease must be at least 100ms, was " + lease);
+            }
             SegmentPlanner.named(planner);
             new RetryWindow.Config(dbRetryFor, Duration.ofMillis(100), Duration.ofSeconds(5)); // checks the flag
             BackfillConfig.builder().maxConcurrency(maxConcurrency).backoff(Backoff.builder().maxAttempts(maxAttempts)
@@ -88,7 +96,7 @@ public final class StripeBackfill {
         public Builder toBuilder() {
             return new Builder().baseUrl(baseUrl).apiKey(apiKey).resources(resources).db(db).rps(rps)
                     .maxConcurrency(maxConcurrency).planner(planner).since(since).until(until).job(job).restart(restart)
-                    .requestTimeout(requestTimeout).maxAttempts(maxAttempts).dbRetryFor(dbRetryFor);
+                    .requestTimeout(requestTimeout).maxAttempts(maxAttempts).dbRetryFor(dbRetryFor).lease(lease);
         }
 
         public static final class Builder {
@@ -106,6 +114,7 @@ public final class StripeBackfill {
             private Duration requestTimeout = Duration.ofSeconds(30);
             private int maxAttempts = 8;
             private Duration dbRetryFor = RetryWindow.Config.ofDefaults().retryFor();
+            private Duration lease = Duration.ofSeconds(15);
 
             private Builder() {
             }
@@ -180,9 +189,14 @@ public final class StripeBackfill {
                 return this;
             }
 
+            public Builder lease(Duration d) {
+                this.lease = d;
+                return this;
+            }
+
             public Options build() {
                 return new Options(baseUrl, apiKey, resources, db, rps, maxConcurrency, planner, since, until, job,
-                        restart, requestTimeout, maxAttempts, dbRetryFor);
+                        restart, requestTimeout, maxAttempts, dbRetryFor, lease);
             }
         }
     }
@@ -210,13 +224,17 @@ public final class StripeBackfill {
             long now = clock.epochSecond();
             List<Backfill.StreamStart> starts = new ArrayList<>();
             for (String resource : o.resources()) {
-                starts.add(new Backfill.StreamStart(resource, RunRange.start(resource,
-                        sink.checkpoint(o.job(), resource), false, o.since(), o.until(), account::created, now)));
+                Optional<Checkpoint> saved = sink.checkpoint(o.job(), resource);
+                starts.add(new Backfill.StreamStart(resource, RunRange.start(resource, saved, false, o.since(),
+                        o.until(), account::created, now), saved));
             }
-            Backfill backfill = new Backfill(config, source, api.nestedLists(), sink, SegmentPlanner.named(o.planner()),
-                    limiter, DatabaseRetryOption.window(o.dbRetryFor(), o.db(), clock), clock);
-            started.accept(backfill);
-            return backfill.run(o.job(), NAMESPACE, starts);
+            try (SegmentLedger ledger = ledger(o, db, sink, clock)) {
+                Backfill backfill = new Backfill(config, source, api.nestedLists(), sink, ledger,
+                        SegmentPlanner.named(o.planner()), limiter,
+                        DatabaseRetryOption.window(o.dbRetryFor(), o.db(), clock), clock);
+                started.accept(backfill);
+                return backfill.run(o.job(), NAMESPACE, starts);
+            }
         }
     }
 
@@ -230,6 +248,17 @@ public final class StripeBackfill {
             case 0 -> "--base-url: cannot reach " + baseUrl + ": " + e.getMessage();
             default -> "cannot read the account's creation time (pass --since to start elsewhere): " + e.getMessage();
         }, e);
+    }
+
+    /**
+     * On PostgreSQL, the segments are leased rows shared with every other process on the job; on SQLite, the one
+     * process holds them all (the job lock keeps others out).
+     */
+    public static SegmentLedger ledger(Options o, Database db, JdbcRecordSink sink, Clock clock) {
+        if (o.db().kind() == DatabaseUrl.Kind.POSTGRESQL) {
+            return new LeasedLedger(db, clock, o.lease(), LeasedLedger.thisProcess()).startHeartbeat();
+        }
+        return SegmentLedger.local(sink);
     }
 
     /**

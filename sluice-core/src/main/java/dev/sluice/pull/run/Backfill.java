@@ -3,57 +3,71 @@ package dev.sluice.pull.run;
 import dev.sluice.limit.RateLimiter;
 import dev.sluice.limit.RetryWindow;
 import dev.sluice.pull.Checkpoint;
-import dev.sluice.pull.FetchFailure;
 import dev.sluice.pull.ListSource;
 import dev.sluice.pull.NestedLists;
 import dev.sluice.pull.Page;
 import dev.sluice.pull.PageRequest;
 import dev.sluice.pull.RecordSink;
-import dev.sluice.pull.SourceException;
-import dev.sluice.pull.Remainder;
 import dev.sluice.pull.SourceRecord;
-import dev.sluice.pull.StreamWrite;
 import dev.sluice.pull.plan.Segment;
 import dev.sluice.pull.plan.SegmentPlanner;
+import dev.sluice.pull.run.PageFetcher.Completion;
 import dev.sluice.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a backfill: fetches the segments of every stream in parallel, lets the planner split them while idle
- * workers exist, and commits each batch of answered pages together with the checkpoints that cover them.
+ * workers exist, and commits each batch of answered pages together with the state of the segments they came from.
  *
  * <p>One coordinator thread (the caller of {@link #run}) owns all segment state; fetches run on virtual threads and
  * hand their pages back through a queue. The number of requests in flight follows Little's law — the limiter's rate
  * × the observed latency × headroom — capped by the planner and {@code --max-concurrency}; since a page is held only
  * while its request is counted in flight, memory is bounded by that cap times one page.
  *
- * <p>What must stay true: a checkpoint is built from segment state right after the pages it covers were applied,
- * and committed in the same transaction as their records, so it never runs ahead of the data; a resume re-fetches
- * at most the one page each live segment had in flight. A commit that fails transiently (the database restarting)
- * is tried again whole through the store retry, while nothing new is dispatched; it is safe to repeat because
- * upserts are guarded by version and the checkpoint is the same.
+ * <p>Which segments this process reads is the {@link SegmentLedger}'s: all of them (one process per job), or those
+ * it claimed from a ledger shared by several processes, where a segment whose lease was lost is dropped at once —
+ * its pages are not committed, and it is not a failure of the run.
+ *
+ * <p>What must stay true: a segment's state is committed in the same transaction as the records of the pages it
+ * read, so it never runs ahead of the data; a resume re-fetches at most the one page each live segment had in
+ * flight. A commit that fails transiently (the database restarting) is tried again whole through the store retry,
+ * while nothing new is dispatched; it is safe to repeat because upserts are guarded by version and the state is the
+ * same.
  */
 public final class Backfill {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
+    /** Abandoned segments a busy process takes over per poll of a shared ledger. */
+    private static final int ABANDONED_PER_POLL = 4;
 
-    /** One stream to run: its name and where it starts (from {@link RunRange}). */
-    public record StreamStart(String stream, Checkpoint start) {
+    /**
+     * One stream to run: its name, where it starts (from {@link RunRange}), and the committed checkpoint that start
+     * was computed from (null: not known), so a shared ledger can tell whether another process began a run since.
+     */
+    public record StreamStart(String stream, Checkpoint start, Optional<Checkpoint> saved) {
+        public StreamStart(String stream, Checkpoint start) {
+            this(stream, start, null);
+        }
     }
 
     private final BackfillConfig config;
     private final ListSource source;
     private final NestedLists nested;
     private final RecordSink sink;
+    private final SegmentLedger ledger;
     private final SegmentPlanner planner;
     private final RateLimiter limiter;
     private final RetryWindow storeRetry;
@@ -74,10 +88,17 @@ public final class Backfill {
     /** @param nested completes the lists an object embeds in part, in the worker that fetched its page */
     public Backfill(BackfillConfig config, ListSource source, NestedLists nested, RecordSink sink,
             SegmentPlanner planner, RateLimiter limiter, RetryWindow storeRetry, Clock clock) {
+        this(config, source, nested, sink, SegmentLedger.local(sink), planner, limiter, storeRetry, clock);
+    }
+
+    /** @param ledger which segments this process reads, and how their pages commit (see {@link SegmentLedger}) */
+    public Backfill(BackfillConfig config, ListSource source, NestedLists nested, RecordSink sink,
+            SegmentLedger ledger, SegmentPlanner planner, RateLimiter limiter, RetryWindow storeRetry, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.source = Objects.requireNonNull(source, "source");
         this.nested = Objects.requireNonNull(nested, "nested");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.storeRetry = Objects.requireNonNull(storeRetry, "storeRetry");
@@ -97,10 +118,10 @@ public final class Backfill {
     /** Runs every stream to its end (or failure) and returns how each ended. */
     public BackfillResult run(String job, String namespace, List<StreamStart> starts) throws InterruptedException {
         long began = clock.nanoTime();
-        Run run = new Run(job, namespace);
+        Run run = new Run(job);
         for (StreamStart s : starts) {
             sink.prepare(namespace, s.stream());
-            run.add(s);
+            run.add(ledger.begin(job, namespace, s.stream(), s.saved(), s.start(), () -> run.nextId++), s.stream());
         }
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
@@ -112,80 +133,87 @@ public final class Backfill {
                 throw e;
             }
         }
+        if (stopRequested) {
+            ledger.releaseAll();
+        }
         double seconds = (clock.nanoTime() - began) / 1e9;
         stats.rate = limiter.rate();
         return new BackfillResult(job, planner.name(), seconds, limiter.maxRate(), stats.snapshot(), run.outcomes(),
                 stopRequested);
     }
 
-    /** Names a page request in a failure's message. */
-    private static String describe(PageRequest r) {
-        return "stream " + r.stream() + ", range " + r.range() + ", cursor "
-                + (r.startingAfter() == null ? "(start)" : r.startingAfter());
-    }
-
-    /** An answered request: the page, or why there is none. */
-    private record Completion(Segment segment, Page page, FetchFailure failure) {
-    }
-
     /** The state of one run; touched only by the coordinator thread. */
     private final class Run {
         private final String job;
-        private final String namespace;
         private final Map<String, StreamState> streams = new LinkedHashMap<>();
         private final ArrayDeque<Segment> ready = new ArrayDeque<>();
         private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-        private final RetryingRequests pages;
-        private final RetryingRequests nestedRequests;
+        private final Set<Segment> dropped = new HashSet<>();
+        private final PageFetcher fetcher;
         private int nextId;
         private int inFlight;
+        private long nextClaimNanos;
 
-        Run(String job, String namespace) {
+        Run(String job) {
             this.job = job;
-            this.namespace = namespace;
-            this.pages = new RetryingRequests(limiter, config.backoff(), clock, config.seed(), stats.pageTally(latency));
-            this.nestedRequests = pages.tallying(stats.nested);
+            RetryingRequests pages = new RetryingRequests(limiter, config.backoff(), clock, config.seed(),
+                    stats.pageTally(latency));
+            this.fetcher = new PageFetcher(source, nested, pages, pages.tallying(stats.nested), completions);
         }
 
-        void add(StreamStart s) {
-            StreamState st = new StreamState(s.stream(), s.start());
-            streams.put(s.stream(), st);
-            Checkpoint cp = s.start();
-            List<Remainder> rem = cp.remaining();
-            boolean fresh = rem.size() == 1 && rem.get(0).cursor() == null && rem.get(0).range().equals(cp.range());
-            for (Remainder r : rem) {
-                Segment seg = fresh ? Segment.probe(s.stream(), nextId++, cp.range())
-                        : Segment.resumed(s.stream(), nextId++, r);
-                st.segments.add(seg);
-                ready.add(seg);
-                stats.segments.increment();
-            }
+        void add(SegmentLedger.Begun begun, String stream) {
+            StreamState st = new StreamState(stream, begun.run());
+            streams.put(stream, st);
+            st.segments.addAll(begun.segments());
+            ready.addAll(begun.segments());
+            stats.segments.add(begun.segments().size());
         }
 
         void loop(ExecutorService workers) throws InterruptedException {
             while (true) {
+                dropLost(ledger.lost());
                 if (!stopRequested) {
                     fill(workers);
                 }
                 publishGauges();
                 if (inFlight == 0) {
-                    return;
+                    if (stopRequested || finished()) {
+                        return;
+                    }
+                    clock.sleep(ledger.pollInterval()); // others hold the rest: wait to take over what they drop
+                    continue;
+                }
+                // With a shared ledger, wake up at least every poll interval: segments whose owner died are taken
+                // over even while this process's own requests wait out a backoff.
+                long poll = ledger.pollInterval().toNanos();
+                Completion first = poll == 0 ? completions.take() : completions.poll(poll, TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    continue;
                 }
                 List<Completion> batch = new ArrayList<>();
-                batch.add(completions.take());
+                batch.add(first);
                 completions.drainTo(batch);
                 handle(batch);
             }
         }
 
+        /** Whether every stream is finished here and, with a shared ledger, by everyone (or failed here). */
+        private boolean finished() {
+            List<String> open = streams.values().stream().filter(st -> st.error == null).map(st -> st.name).toList();
+            Optional<Map<String, Checkpoint>> done = ledger.finished(open);
+            done.ifPresent(cps -> cps.forEach((stream, cp) -> streams.get(stream).committed = cp));
+            return done.isPresent();
+        }
+
         /**
-         * Starts requests until the in-flight target is reached. Spare capacity beyond the segments waiting to be
-         * fetched is filled with split-off segments first — before the waiting ones go out, so the planner can
-         * split a segment whose answer just arrived without cutting an answer still on the wire.
+         * Starts requests until the in-flight target is reached. Spare capacity is filled with segments claimed from
+         * the ledger, then with split-off segments — before the waiting ones go out, so the planner can split a
+         * segment whose answer just arrived without cutting an answer still on the wire.
          */
         private void fill(ExecutorService workers) {
             int target = targetInFlight();
             ready.removeIf(s -> s.done() || s.inFlight());
+            claim(target - inFlight - ready.size());
             int spare = target - inFlight - ready.size();
             while (spare-- > 0) {
                 Segment seg = planner.split(liveSegments(), stream -> streams.get(stream).density(), () -> nextId++)
@@ -193,14 +221,42 @@ public final class Backfill {
                 if (seg == null) {
                     break;
                 }
-                streams.get(seg.stream()).segments.add(seg);
-                ready.add(seg);
                 stats.segments.increment();
                 LOG.debug("split off {}", seg);
+                Segment parent = liveSegments().stream().filter(p -> p.stream().equals(seg.stream())
+                        && p.gte() == seg.lt()).findFirst().orElseThrow();
+                if (ledger.split(parent, seg)) {
+                    streams.get(seg.stream()).segments.add(seg);
+                    ready.add(seg);
+                }
             }
             Segment seg;
             while (inFlight < target && (seg = nextReady()) != null) {
-                dispatch(workers, seg);
+                PageRequest request = seg.nextRequest();
+                seg.inFlight(true);
+                inFlight++;
+                fetcher.fetch(workers, seg, request);
+            }
+        }
+
+        /**
+         * Claims open segments from a shared ledger: as many as there is spare capacity for; when busy, a few abandoned
+         * segment per poll interval, so segments whose owner died are taken over within about a lease even while
+         * every live process is busy. After an empty answer, asks again only after the poll interval.
+         */
+        private void claim(int spare) {
+            long now = clock.nanoTime();
+            boolean busy = spare <= 0;
+            if (now < nextClaimNanos) {
+                return;
+            }
+            Set<String> failed = new HashSet<>();
+            streams.values().stream().filter(st -> st.error != null).forEach(st -> failed.add(st.name));
+            List<Segment> claimed = ledger.claim(busy ? ABANDONED_PER_POLL : spare, busy, failed, () -> nextId++);
+            nextClaimNanos = claimed.isEmpty() || busy ? now + ledger.pollInterval().toNanos() : now;
+            for (Segment seg : claimed) {
+                streams.get(seg.stream()).segments.add(seg);
+                ready.add(seg);
             }
         }
 
@@ -214,58 +270,39 @@ public final class Backfill {
             return null;
         }
 
-        private void dispatch(ExecutorService workers, Segment seg) {
-            PageRequest request = seg.nextRequest();
-            seg.inFlight(true);
-            inFlight++;
-            workers.execute(() -> {
-                Completion c;
-                try {
-                    Page page = pages.send(describe(request), () -> source.fetch(request));
-                    c = new Completion(seg, complete(request.stream(), page), null);
-                } catch (FetchFailure f) {
-                    c = new Completion(seg, null, f);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    c = new Completion(seg, null, null);
-                } catch (RuntimeException e) {
-                    c = new Completion(seg, null, new FetchFailure(describe(request), 1,
-                            new SourceException(SourceException.Kind.CLIENT_ERROR, 0, "unexpected error: " + e, null, e)));
+        /** Segments whose lease was lost: someone else reads them now; their answers in flight are thrown away. */
+        private void dropLost(Set<Segment> lost) {
+            for (Segment seg : lost) {
+                if (!dropped.add(seg)) {
+                    continue;
                 }
-                completions.add(c);
-            });
+                LOG.warn("lease lost: {} (another process took it over; nothing of it is written here)", seg);
+                seg.abandon();
+                streams.get(seg.stream()).segments.remove(seg);
+            }
         }
 
-        /** The page with every object's nested lists complete (the same page when nothing was missing). */
-        private Page complete(String stream, Page page) throws FetchFailure, InterruptedException {
-            if (nested == NestedLists.NONE) {
-                return page;
-            }
-            List<SourceRecord> items = new ArrayList<>(page.items().size());
-            for (SourceRecord r : page.items()) {
-                String json = nested.complete(stream, r.id(), r.json(), nestedRequests);
-                items.add(json.equals(r.json()) ? r : new SourceRecord(r.id(), r.created(), r.version(), json));
-            }
-            return new Page(items, page.hasMore());
-        }
-
-        /** Applies a batch of answers to the segments, then commits their records and checkpoints at once. */
+        /** Applies a batch of answers to the segments, then commits their records and state at once. */
         private void handle(List<Completion> batch) throws InterruptedException {
-            Map<String, List<SourceRecord>> records = new LinkedHashMap<>();
+            List<SegmentLedger.PageWrite> pages = new ArrayList<>();
             for (Completion c : batch) {
                 Segment seg = c.segment();
                 seg.inFlight(false);
                 inFlight--;
                 StreamState st = streams.get(seg.stream());
-                if (st.error != null || c.page() == null && c.failure() == null) {
+                if (dropped.contains(seg) || st.error != null || c.page() == null && c.failure() == null) {
                     continue;
                 }
                 if (c.failure() != null) {
                     st.fail(c.failure().getMessage(), c.failure().last().status());
+                    ledger.release(st.name);
                     LOG.warn("{}", c.failure().getMessage());
                     continue;
                 }
                 List<SourceRecord> kept = apply(st, seg, c.page());
+                if (kept == null) {
+                    continue; // the probe was replaced
+                }
                 if (!kept.isEmpty() && kept.size() < Segment.PAGE_SIZE) {
                     stats.partial.increment();
                 }
@@ -273,41 +310,40 @@ public final class Backfill {
                     stats.wasted.increment();
                     LOG.debug("no new object from {} (answer of {} items)", seg, c.page().items().size());
                 }
-                records.computeIfAbsent(seg.stream(), k -> new ArrayList<>()).addAll(kept);
+                pages.add(new SegmentLedger.PageWrite(seg, kept));
                 if (!seg.done()) {
                     ready.add(seg);
                 }
             }
-            if (records.isEmpty()) {
+            if (pages.isEmpty()) {
                 return;
             }
-            List<StreamWrite> writes = new ArrayList<>(records.size());
-            for (Map.Entry<String, List<SourceRecord>> e : records.entrySet()) {
-                StreamState st = streams.get(e.getKey());
-                writes.add(new StreamWrite(namespace, st.name, e.getValue(), st.checkpoint()));
+            SegmentLedger.Committed done = storeRetry.call(
+                    () -> ledger.commit(job, pages, stream -> streams.get(stream).checkpoint()));
+            dropLost(done.lost());
+            for (SegmentLedger.PageWrite p : pages) {
+                if (!done.lost().contains(p.segment())) {
+                    streams.get(p.segment().stream()).objects += p.records().size();
+                    stats.objects.add(p.records().size());
+                }
             }
-            storeRetry.call(() -> {
-                sink.commit(job, writes);
-                return null;
-            });
-            for (StreamWrite w : writes) {
-                StreamState st = streams.get(w.stream());
-                st.committed = w.checkpoint();
-                st.objects += w.records().size();
-                stats.objects.add(w.records().size());
-            }
+            done.checkpoints().forEach((stream, cp) -> streams.get(stream).committed = cp);
         }
 
-        /** The probe may make the planner replace the probe segment; otherwise the page is read as usual. */
+        /**
+         * The probe may make the planner replace the probe segment (null is returned: the page is dropped);
+         * otherwise the page is read as usual and the objects new to the segment are returned.
+         */
         private List<SourceRecord> apply(StreamState st, Segment seg, Page page) {
             if (seg.isProbe()) {
                 List<Segment> replacement = planner.afterProbe(seg, page, () -> nextId++);
                 if (replacement != null) {
                     seg.abandon();
-                    st.segments.addAll(replacement);
-                    ready.addAll(replacement);
                     stats.segments.add(replacement.size());
-                    return List.of();
+                    List<Segment> here = ledger.replaceProbe(seg, replacement);
+                    st.segments.addAll(here);
+                    ready.addAll(here);
+                    return null;
                 }
             }
             long top = seg.lt();
@@ -359,55 +395,6 @@ public final class Backfill {
                 out.add(new StreamOutcome(st.name, st.committed, st.objects, st.error, st.errorStatus));
             }
             return out;
-        }
-    }
-
-    /** A stream's segments and what of it is committed. */
-    private static final class StreamState {
-        final String name;
-        final List<Segment> segments = new ArrayList<>();
-        final Checkpoint start;
-        Checkpoint committed;
-        long objects;
-        String error;
-        int errorStatus;
-        private long itemsRead;
-        private long secondsCovered;
-
-        StreamState(String name, Checkpoint start) {
-            this.name = name;
-            this.start = start;
-            this.committed = start;
-        }
-
-        Checkpoint checkpoint() {
-            List<Remainder> remaining = new ArrayList<>();
-            for (Segment s : segments) {
-                if (!s.done()) {
-                    remaining.add(s.remainder());
-                }
-            }
-            remaining.sort((a, b) -> Long.compare(b.lt(), a.lt()));
-            return new Checkpoint(start.range(), remaining);
-        }
-
-        /** Records a page: its new objects and the seconds of the range it showed (all of a finished segment's). */
-        void read(int items, long seconds) {
-            itemsRead += items;
-            secondsCovered += Math.max(0, seconds);
-        }
-
-        /** Objects per second over everything this stream has read, or NaN before anything. */
-        double density() {
-            return secondsCovered == 0 ? Double.NaN : itemsRead / (double) secondsCovered;
-        }
-
-        void fail(String message, int status) {
-            error = message;
-            errorStatus = status;
-            for (Segment s : segments) {
-                s.abandon();
-            }
         }
     }
 }

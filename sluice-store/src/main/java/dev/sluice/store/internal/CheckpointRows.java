@@ -53,6 +53,36 @@ public final class CheckpointRows {
         }
     }
 
+    /** Inserts the checkpoint unless the (job, stream) row exists; returns whether it did. */
+    public boolean insertIfAbsent(Connection c, String job, String namespace, String stream, Checkpoint checkpoint,
+            long nowMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO sluice_checkpoints (job, stream, namespace, range_gte, range_lt, remaining, done, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job, stream) DO NOTHING")) {
+            ps.setString(1, job);
+            ps.setString(2, stream);
+            ps.setString(3, namespace);
+            ps.setLong(4, checkpoint.range().gte());
+            ps.setLong(5, checkpoint.range().lt());
+            ps.setString(6, encode(checkpoint.remaining()));
+            ps.setBoolean(7, checkpoint.done());
+            dialect.bindInstant(ps, 8, nowMillis);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The checkpoint of (job, stream), its row locked until the transaction ends (PostgreSQL). */
+    public Optional<Checkpoint> readForUpdate(Connection c, String job, String stream) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM sluice_checkpoints WHERE job = ? AND stream = ? FOR UPDATE")) {
+            ps.setString(1, job);
+            ps.setString(2, stream);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs).checkpoint()) : Optional.empty();
+            }
+        }
+    }
+
     public Optional<Checkpoint> read(Connection c, String job, String stream) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT " + COLUMNS + " FROM sluice_checkpoints WHERE job = ? AND stream = ?")) {
