@@ -326,7 +326,9 @@ public final class LeasedLedger implements SegmentLedger {
 
     @Override
     public Duration pollInterval() {
-        return Duration.ofMillis(Math.max(50, Math.min(1000, lease.toMillis() / 10)));
+        // Idle processes ask often (an indexed query), so a split left open reaches them before its splitter
+        // claims it back half a poll later; a dead owner's segments are asked for as often.
+        return Duration.ofMillis(Math.max(50, Math.min(250, lease.toMillis() / 20)));
     }
 
     @Override

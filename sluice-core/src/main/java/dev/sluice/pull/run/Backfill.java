@@ -228,6 +228,9 @@ public final class Backfill {
                 if (ledger.split(parent, seg)) {
                     streams.get(seg.stream()).segments.add(seg);
                     ready.add(seg);
+                } else {
+                    // Left in a shared ledger: idle processes may claim it first; this one asks again shortly.
+                    nextClaimNanos = Math.min(nextClaimNanos, clock.nanoTime() + ledger.pollInterval().toNanos() / 2);
                 }
             }
             Segment seg;
