@@ -376,21 +376,9 @@ public final class LeasedLedger implements SegmentLedger {
         }
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                Transactions.rollback(c, e);
-                throw e;
-            }
+    private <T> T inTransaction(String what, Transactions.Work<T> work) {
+        try {
+            return Transactions.inTransaction(db.dataSource(), work);
         } catch (SQLException e) {
             throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
         }

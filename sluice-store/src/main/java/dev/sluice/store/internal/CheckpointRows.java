@@ -41,16 +41,21 @@ public final class CheckpointRows {
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job, stream) DO UPDATE SET"
                         + " namespace = excluded.namespace, range_gte = excluded.range_gte, range_lt = excluded.range_lt,"
                         + " remaining = excluded.remaining, done = excluded.done, updated_at = excluded.updated_at")) {
-            ps.setString(1, job);
-            ps.setString(2, stream);
-            ps.setString(3, namespace);
-            ps.setLong(4, checkpoint.range().gte());
-            ps.setLong(5, checkpoint.range().lt());
-            ps.setString(6, encode(checkpoint.remaining()));
-            ps.setBoolean(7, checkpoint.done());
-            dialect.bindInstant(ps, 8, nowMillis);
+            bind(ps, job, namespace, stream, checkpoint, nowMillis);
             ps.executeUpdate();
         }
+    }
+
+    private void bind(PreparedStatement ps, String job, String namespace, String stream, Checkpoint checkpoint,
+            long nowMillis) throws SQLException {
+        ps.setString(1, job);
+        ps.setString(2, stream);
+        ps.setString(3, namespace);
+        ps.setLong(4, checkpoint.range().gte());
+        ps.setLong(5, checkpoint.range().lt());
+        ps.setString(6, encode(checkpoint.remaining()));
+        ps.setBoolean(7, checkpoint.done());
+        dialect.bindInstant(ps, 8, nowMillis);
     }
 
     /** Inserts the checkpoint unless the (job, stream) row exists; returns whether it did. */
@@ -59,14 +64,7 @@ public final class CheckpointRows {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO sluice_checkpoints (job, stream, namespace, range_gte, range_lt, remaining, done, updated_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (job, stream) DO NOTHING")) {
-            ps.setString(1, job);
-            ps.setString(2, stream);
-            ps.setString(3, namespace);
-            ps.setLong(4, checkpoint.range().gte());
-            ps.setLong(5, checkpoint.range().lt());
-            ps.setString(6, encode(checkpoint.remaining()));
-            ps.setBoolean(7, checkpoint.done());
-            dialect.bindInstant(ps, 8, nowMillis);
+            bind(ps, job, namespace, stream, checkpoint, nowMillis);
             return ps.executeUpdate() == 1;
         }
     }

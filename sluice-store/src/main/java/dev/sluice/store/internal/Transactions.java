@@ -3,6 +3,7 @@ package dev.sluice.store.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
 
 /** Transaction helpers: DDL in one transaction under the dialect's DDL lock, and a rollback that keeps its cause. */
 public final class Transactions {
@@ -34,6 +35,29 @@ public final class Transactions {
             c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    /** Work inside one transaction. */
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on a connection of {@code ds} in one transaction: committed when it returns, rolled back
+     * when it throws (the work may also roll back itself and return).
+     */
+    public static <T> T inTransaction(DataSource ds, Work<T> work) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw e;
+            }
         }
     }
 }
