@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * read, so it never runs ahead of the data; a resume re-fetches at most the one page each live segment had in
  * flight. A commit that fails transiently (the database restarting) is tried again whole through the store retry,
  * while nothing new is dispatched; it is safe to repeat because upserts are guarded by version and the state is the
- * same.
+ * same. Every other call to the ledger rides out an outage the same way.
  */
 public final class Backfill {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
@@ -121,7 +121,8 @@ public final class Backfill {
         Run run = new Run(job);
         for (StreamStart s : starts) {
             sink.prepare(namespace, s.stream());
-            run.add(ledger.begin(job, namespace, s.stream(), s.saved(), s.start(), () -> run.nextId++), s.stream());
+            run.add(storeRetry.call(() -> ledger.begin(job, namespace, s.stream(), s.saved(), s.start(),
+                    () -> run.nextId++)), s.stream());
         }
         try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
@@ -198,9 +199,9 @@ public final class Backfill {
         }
 
         /** Whether every stream is finished here and, with a shared ledger, by everyone (or failed here). */
-        private boolean finished() {
+        private boolean finished() throws InterruptedException {
             List<String> open = streams.values().stream().filter(st -> st.error == null).map(st -> st.name).toList();
-            Optional<Map<String, Checkpoint>> done = ledger.finished(open);
+            Optional<Map<String, Checkpoint>> done = storeRetry.call(() -> ledger.finished(open));
             done.ifPresent(cps -> cps.forEach((stream, cp) -> streams.get(stream).committed = cp));
             return done.isPresent();
         }
@@ -210,7 +211,7 @@ public final class Backfill {
          * the ledger, then with split-off segments — before the waiting ones go out, so the planner can split a
          * segment whose answer just arrived without cutting an answer still on the wire.
          */
-        private void fill(ExecutorService workers) {
+        private void fill(ExecutorService workers) throws InterruptedException {
             int target = targetInFlight();
             ready.removeIf(s -> s.done() || s.inFlight());
             claim(target - inFlight - ready.size());
@@ -225,7 +226,7 @@ public final class Backfill {
                 LOG.debug("split off {}", seg);
                 Segment parent = liveSegments().stream().filter(p -> p.stream().equals(seg.stream())
                         && p.gte() == seg.lt()).findFirst().orElseThrow();
-                if (ledger.split(parent, seg)) {
+                if (storeRetry.call(() -> ledger.split(parent, seg))) {
                     streams.get(seg.stream()).segments.add(seg);
                     ready.add(seg);
                 } else {
@@ -247,7 +248,7 @@ public final class Backfill {
          * segment per poll interval, so segments whose owner died are taken over within about a lease even while
          * every live process is busy. After an empty answer, asks again only after the poll interval.
          */
-        private void claim(int spare) {
+        private void claim(int spare) throws InterruptedException {
             long now = clock.nanoTime();
             boolean busy = spare <= 0;
             if (now < nextClaimNanos) {
@@ -255,7 +256,8 @@ public final class Backfill {
             }
             Set<String> failed = new HashSet<>();
             streams.values().stream().filter(st -> st.error != null).forEach(st -> failed.add(st.name));
-            List<Segment> claimed = ledger.claim(busy ? ABANDONED_PER_POLL : spare, busy, failed, () -> nextId++);
+            List<Segment> claimed = storeRetry.call(
+                    () -> ledger.claim(busy ? ABANDONED_PER_POLL : spare, busy, failed, () -> nextId++));
             nextClaimNanos = claimed.isEmpty() || busy ? now + ledger.pollInterval().toNanos() : now;
             for (Segment seg : claimed) {
                 streams.get(seg.stream()).segments.add(seg);
@@ -337,13 +339,13 @@ public final class Backfill {
          * The probe may make the planner replace the probe segment (null is returned: the page is dropped);
          * otherwise the page is read as usual and the objects new to the segment are returned.
          */
-        private List<SourceRecord> apply(StreamState st, Segment seg, Page page) {
+        private List<SourceRecord> apply(StreamState st, Segment seg, Page page) throws InterruptedException {
             if (seg.isProbe()) {
                 List<Segment> replacement = planner.afterProbe(seg, page, () -> nextId++);
                 if (replacement != null) {
                     seg.abandon();
                     stats.segments.add(replacement.size());
-                    List<Segment> here = ledger.replaceProbe(seg, replacement);
+                    List<Segment> here = storeRetry.call(() -> ledger.replaceProbe(seg, replacement));
                     st.segments.addAll(here);
                     ready.addAll(here);
                     return null;
