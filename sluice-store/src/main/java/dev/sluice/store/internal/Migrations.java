@@ -55,16 +55,17 @@ public final class Migrations {
                     "CREATE TABLE sluice_namespaces (namespace TEXT PRIMARY KEY, deletes TEXT NOT NULL,"
                             + " updated_at " + d.instantType() + " NOT NULL)")),
             new Migration(4, "workers: leased segments, worker heartbeats", d -> List.of(
-                    // One row per segment of a job's run, leased by one process at a time: epoch is the fencing
+                    // IF NOT EXISTS: a test (or an operator) that rolls the version back to re-run older steps
+                    // leaves these tables in place. One row per segment of a job's run, leased by one process at a time: epoch is the fencing
                     // token (bumped by each claim), lease_until and heartbeat_at are epoch milliseconds (0: open).
-                    "CREATE TABLE sluice_segments (id TEXT PRIMARY KEY, job TEXT NOT NULL, stream TEXT NOT NULL,"
+                    "CREATE TABLE IF NOT EXISTS sluice_segments (id TEXT PRIMARY KEY, job TEXT NOT NULL, stream TEXT NOT NULL,"
                             + " namespace TEXT NOT NULL, run_gte BIGINT NOT NULL, run_lt BIGINT NOT NULL,"
                             + " gte BIGINT NOT NULL, lt BIGINT NOT NULL, cursor TEXT, probe " + d.booleanType()
                             + " NOT NULL, density DOUBLE PRECISION, done " + d.booleanType() + " NOT NULL,"
                             + " epoch BIGINT NOT NULL, owner TEXT, lease_until BIGINT NOT NULL,"
                             + " heartbeat_at BIGINT NOT NULL)",
-                    "CREATE INDEX sluice_segments_open ON sluice_segments (job, done, lease_until)",
-                    "CREATE TABLE sluice_workers (worker TEXT PRIMARY KEY, job TEXT NOT NULL, host TEXT NOT NULL,"
+                    "CREATE INDEX IF NOT EXISTS sluice_segments_open ON sluice_segments (job, done, lease_until)",
+                    "CREATE TABLE IF NOT EXISTS sluice_workers (worker TEXT PRIMARY KEY, job TEXT NOT NULL, host TEXT NOT NULL,"
                             + " pid BIGINT NOT NULL, started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL)")));
 
     private Migrations() {
