@@ -376,9 +376,19 @@ public final class LeasedLedger implements SegmentLedger {
         }
     }
 
+    /**
+     * NOTE: a process paused inside one of these transactions (SIGSTOP, a long GC) would hold its row locks, and
+     * the others would skip its segments and wait on its checkpoint rows for as long; PostgreSQL ends such a session
+     * after one lease, so its locks go with its lease.
+     */
     private <T> T inTransaction(String what, Transactions.Work<T> work) {
         try {
-            return Transactions.inTransaction(db.dataSource(), work);
+            return Transactions.inTransaction(db.dataSource(), c -> {
+                try (var st = c.createStatement()) {
+                    st.execute("SET LOCAL idle_in_transaction_session_timeout = " + lease.toMillis());
+                }
+                return work.run(c);
+            });
         } catch (SQLException e) {
             throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
         }
