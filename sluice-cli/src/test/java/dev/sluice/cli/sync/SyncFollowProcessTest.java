@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncFollowProcessTest {
     private static final List<String> RESOURCES = List.of("customers", "products");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration DOWN = Duration.ofSeconds(3);
+    private static final Duration DOWN = Duration.ofSeconds(6);
 
     @TempDir
     Path dir;
