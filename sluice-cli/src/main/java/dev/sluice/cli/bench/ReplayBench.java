@@ -40,6 +40,9 @@ import java.util.function.Consumer;
  * after each finish, the tables' digest must equal the fold of the history.
  *
  * <p>Everything runs in a database the bench creates and drops.
+ *
+ * <p>Why about 400 lines: this is the bench's script, its steps in the order they run; each measurement lives in a
+ * class of its own ({@link Bound}, {@link PairedWindows}, {@link CpuTwin}).
  */
 final class ReplayBench {
     static final List<String> MODES = List.of("fast", "background", "balanced", "fixed", "limit");

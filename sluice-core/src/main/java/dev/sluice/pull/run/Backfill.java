@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * flight. A commit that fails transiently (the database restarting) is tried again whole through the store retry,
  * while nothing new is dispatched; it is safe to repeat because upserts are guarded by version and the state is the
  * same. Every other call to the ledger rides out an outage the same way.
+ *
+ * <p>Why one file of about 400 lines: the coordinator's loop and the segment state it alone mutates are one
+ * invariant (state never ahead of the committed data); split across classes, that state would need sharing.
  */
 public final class Backfill {
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
