@@ -66,23 +66,10 @@ public final class JdbcChangeSink implements ChangeSink {
         this.sweep = new RowSweep(dialect);
     }
 
-    /** Work inside one transaction. */
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /** Runs {@code work} in one transaction; {@code what} names it in an error. */
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection c = db.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                Transactions.rollback(c, e);
-                throw e;
-            }
+    private <T> T inTransaction(String what, Transactions.Work<T> work) {
+        try {
+            return Transactions.inTransaction(db.dataSource(), work);
         } catch (SQLException e) {
             throw new StoreException(what + " failed (nothing of it was applied): " + e.getMessage(), e);
         }
